@@ -1,0 +1,45 @@
+import type { Catalog } from '../core/catalog.js';
+import { ec2Pager, refreshCatalog } from '../catalog/refresh.js';
+import { serializeCatalog } from '../input/catalog-file.js';
+import { UsageError } from '../input/input-error.js';
+import { writeFileAtomically } from './write-file.js';
+
+export interface CatalogRefreshOutput {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly exitCode: number;
+}
+
+const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+
+export async function runCatalogRefresh(
+  options: { region?: string; out?: string },
+  bundled: Catalog,
+): Promise<CatalogRefreshOutput> {
+  const region = options.region;
+  if (region === undefined || region === '') {
+    throw new UsageError('catalog refresh: --region: expected an AWS region such as us-east-1 (or set AWS_REGION)');
+  }
+  if (!REGION_PATTERN.test(region)) {
+    throw new UsageError(`catalog refresh: --region ${JSON.stringify(region)}: expected an AWS region such as us-east-1`);
+  }
+  let refreshed: Awaited<ReturnType<typeof refreshCatalog>>;
+  try {
+    refreshed = await refreshCatalog({
+      region,
+      bundled,
+      send: ec2Pager(region),
+      fetchedAt: new Date().toISOString().slice(0, 10),
+    });
+  } catch (error) {
+    const message = error instanceof Error ? (error.message.split('\n')[0] ?? error.name) : String(error);
+    throw new UsageError(`catalog refresh: EC2 DescribeInstanceTypes in ${region} failed: ${message}`);
+  }
+  const text = serializeCatalog(refreshed.catalog);
+  const summary =
+    `${refreshed.fetched} types from EC2 in ${region}, ${refreshed.catalog.instanceTypes.length} in the catalog` +
+    (refreshed.skipped.length > 0 ? `, ${refreshed.skipped.length} skipped for missing network facts` : '');
+  if (options.out === undefined) return { stdout: text, stderr: `${summary}\n`, exitCode: 0 };
+  writeFileAtomically(options.out, text);
+  return { stdout: `${options.out}: ${summary}\n`, stderr: '', exitCode: 0 };
+}

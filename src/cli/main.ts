@@ -1,0 +1,111 @@
+import { Command, CommanderError, Option } from 'commander';
+import { indexCatalog } from '../core/catalog.js';
+import { BUNDLED_CATALOG_PATH, readCatalogFile } from '../input/catalog-file.js';
+import { InputError, UsageError } from '../input/input-error.js';
+import { runCatalogRefresh } from './catalog-command.js';
+import { type NodeCommandOptions, runNodeCommand } from './node-command.js';
+import { packageVersion } from './package-version.js';
+
+export interface Io {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+const EXIT_CODES = `Exit codes:
+  0  the command ran; no finding at or above --fail-on (when given)
+  1  findings at or above --fail-on
+  2  bad input or usage (one line on stderr naming the value and what was expected)`;
+
+const collect = (value: string, previous: readonly string[] = []): string[] => [...previous, value];
+
+/** Runs one podcap command line; returns the exit code. Never throws for bad input. */
+export async function main(argv: readonly string[], io: Io): Promise<number> {
+  let exitCode = 0;
+  const program = new Command('podcap')
+    .description('Will your pods fit on EKS? Max pods, pod IPs and allocatable CPU and memory as the AMI, the VPC CNI and Karpenter compute them.')
+    .version(packageVersion(), '--version')
+    .option('--catalog <file>', 'instance-type catalog to use instead of the bundled one')
+    .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} })
+    .exitOverride()
+    .showSuggestionAfterError()
+    .addHelpText('after', `\n${EXIT_CODES}`);
+
+  const loadCatalog = () => indexCatalog(readCatalogFile(program.opts<{ catalog?: string }>().catalog ?? BUNDLED_CATALOG_PATH));
+
+  program
+    .command('node')
+    .description('capacity of instance types: max pods, pod IPs, pod-ENI, allocatable CPU and memory, and every disagreement')
+    .argument('[instance-type...]', 'EC2 instance types, e.g. m5.large m8g.large')
+    .option('--all', 'every type in the catalog')
+    .option('--ami <family>', 'AMI family: al2, al2023, bottlerocket or custom (default al2023)')
+    .option('--launched-by <launcher>', 'karpenter (it sets maxPods) or node-group (the AMI does) (default karpenter)')
+    .option('--prefix-delegation', 'VPC CNI ENABLE_PREFIX_DELEGATION=true')
+    .option('--custom-networking', 'VPC CNI AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true')
+    .option('--pod-eni', 'VPC CNI ENABLE_POD_ENI=true (security groups for pods)')
+    .option('--max-eni <n>', 'VPC CNI MAX_ENI')
+    .option('--reserved-enis <n>', "Karpenter's RESERVED_ENIS (default 0)")
+    .option('--karpenter-version <v>', 'Karpenter release, e.g. 1.5.1 (default the latest known)')
+    .option('--vm-memory-overhead-percent <p>', "Karpenter's VM_MEMORY_OVERHEAD_PERCENT, 0.075 or 7.5%")
+    .option('--max-pods <n>', 'kubelet maxPods (EC2NodeClass spec.kubelet.maxPods)')
+    .option('--pods-per-core <n>', 'kubelet podsPerCore')
+    .option('--max-pods-expression <cel>', "AL2023 nodeadm maxPodsExpression, e.g. 'max_pods + 2'")
+    .option('--kube-reserved <list>', 'kubeReserved, e.g. cpu=100m,memory=1Gi')
+    .option('--system-reserved <list>', 'systemReserved, e.g. cpu=100m,memory=100Mi')
+    .option('--eviction-hard <signal>', 'evictionHard memory.available, e.g. memory.available=5%')
+    .option('--eviction-soft <signal>', 'evictionSoft memory.available, e.g. memory.available=500Mi')
+    .option(
+      '--memory-capacity <quantity>',
+      "a registered node's status.capacity.memory (MemTotal); TYPE=QUANTITY for several types",
+      collect,
+    )
+    .option('--online-cpus <n>', 'CPUs the OS sees when CPU options turn some off')
+    .option('--efa-only-interfaces <n>', 'EFA-only interfaces on network card 0 (Karpenter v1.11.0+)')
+    .option('--ami-lacks-type', "the AMI's max-pods data lacks the type and it cannot ask the EC2 API")
+    .option('--json', 'print an array of objects, one per type')
+    .option('--verbose', 'print informational notes too')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  podcap node m5.large m8g.large c5.18xlarge
+  podcap node m8g.large --ami al2 --karpenter-version 1.5.1 --reserved-enis 1 --pod-eni --memory-capacity 7948164Ki
+  podcap node m5.large --custom-networking --json`,
+    )
+    .action((names: string[], options: NodeCommandOptions) => {
+      const result = runNodeCommand(names, options, loadCatalog());
+      io.stdout(result.stdout);
+      exitCode = result.exitCode;
+    });
+
+  const catalog = program.command('catalog').description('the instance-type catalog');
+  catalog
+    .command('refresh')
+    .description('rebuild the catalog from the live EC2 API (DescribeInstanceTypes), merged with the bundled facts')
+    .addOption(new Option('--region <region>', 'AWS region').env('AWS_REGION'))
+    .option('--out <file>', 'where to write the catalog (default: print to stdout)')
+    .addHelpText('after', '\nExample:\n  podcap catalog refresh --region us-east-1 --out my-catalog.json')
+    .action(async (options: { region?: string; out?: string }) => {
+      const result = await runCatalogRefresh(options, readCatalogFile(program.opts<{ catalog?: string }>().catalog ?? BUNDLED_CATALOG_PATH));
+      io.stdout(result.stdout);
+      io.stderr(result.stderr);
+      exitCode = result.exitCode;
+    });
+
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0) {
+        return 0;
+      }
+      io.stderr(`podcap: ${error.message.replace(/^error: /, '')}\n`);
+      return 2;
+    }
+    if (error instanceof InputError || error instanceof UsageError) {
+      io.stderr(`podcap: ${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+}

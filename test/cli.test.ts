@@ -1,0 +1,119 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+// The real entry point, as a user runs it (built by `npm run build`, which `npm test` runs first).
+const BIN = fileURLToPath(new URL('../bin/podcap.js', import.meta.url));
+
+function podcap(...args: string[]) {
+  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function expectBadInput(result: ReturnType<typeof podcap>, fragment: string) {
+  expect(result.code).toBe(2);
+  expect(result.stdout).toBe('');
+  expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  expect(result.stderr).toContain(fragment);
+  expect(result.stderr).not.toMatch(/\n\s+at /);
+}
+
+describe('podcap node', () => {
+  it('--help shows an example and the exit codes', () => {
+    const result = podcap('node', '--help');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('podcap node m5.large m8g.large');
+    expect(podcap('--help').stdout).toContain('Exit codes');
+  });
+
+  it('reproduces the m8g.large pod-ENI launch loop of Karpenter 1.5.1 (capacity-models.md §7)', () => {
+    const result = podcap(
+      'node',
+      'm8g.large',
+      '--ami',
+      'al2',
+      '--karpenter-version',
+      '1.5.1',
+      '--reserved-enis',
+      '1',
+      '--pod-eni',
+      '--memory-capacity',
+      '7948164Ki',
+      '--json',
+    );
+    expect(result.code).toBe(0);
+    const [m8g] = JSON.parse(result.stdout);
+    expect(m8g.instanceType).toBe('m8g.large');
+    expect(m8g.node).toMatchObject({
+      maxPods: 20,
+      podIps: 18,
+      podEni: 9,
+      capacity: { cpu: '2', memory: '7948164Ki', pods: '20' },
+      allocatable: { cpu: '1930m', memory: '7257988Ki', pods: '20' },
+    });
+    expect(m8g.karpenter).toMatchObject({ version: '1.5.1', maxPods: 20, cache: 'warm' });
+    expect(m8g.karpenter.allocatable).toEqual({ cpu: '1930m', memory: '7359364Ki', pods: '20' });
+    const loop = m8g.mismatches.find((m: { code: string }) => m.code === 'KARPENTER_OVERESTIMATES_MEMORY');
+    expect(loop.severity).toBe('error');
+    expect(loop.window).toEqual({ resource: 'memory', above: '7257988Ki', upTo: '7359364Ki' });
+  });
+
+  it('without RESERVED_ENIS the AL2 node has the incident write-up allocatable: 1930m, 7257988Ki, 29 pods', () => {
+    const [node] = JSON.parse(podcap('node', 'm8g.large', '--ami', 'al2', '--memory-capacity', '7948164Ki', '--json').stdout);
+    expect(node.node.allocatable).toEqual({ cpu: '1930m', memory: '7257988Ki', pods: '29' });
+    expect(node.mismatches.map((m: { code: string }) => m.code)).not.toContain('KARPENTER_OVERESTIMATES_MEMORY');
+  });
+
+  it('prints a table by default and says what it assumed', () => {
+    const result = podcap('node', 'm5.large', 'c8ib.large');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^TYPE\s+vCPU/);
+    expect(result.stdout).toContain('Assumed: AMI family al2023; launched by Karpenter; Karpenter 1.14.1');
+    for (const line of result.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
+  });
+
+  it('--all answers for every catalog type, and says which lack vCPU or memory', () => {
+    const result = podcap('node', '--all', '--json');
+    expect(result.code).toBe(0);
+    const all = JSON.parse(result.stdout);
+    expect(all).toHaveLength(1392);
+    const c8ib = all.find((t: { instanceType: string }) => t.instanceType === 'c8ib.large');
+    expect(c8ib.missing).toEqual(['vcpu', 'memory']);
+    expect(c8ib.node.maxPods).toBe(4 * 19 + 2);
+    expect(c8ib.node.allocatable.cpu).toBeNull();
+    expect(c8ib.mismatches.map((m: { code: string }) => m.code)).toContain('HARDWARE_UNKNOWN');
+  });
+
+  it('an unknown type suggests the nearest names', () => {
+    expectBadInput(podcap('node', 'm8g.lrage'), 'did you mean m8g.large');
+  });
+
+  it('a malformed quantity names the value', () => {
+    expectBadInput(podcap('node', 'm5.large', '--memory-capacity', '12XB'), '--memory-capacity "12XB"');
+  });
+
+  it('an absurd number names the range', () => {
+    expectBadInput(podcap('node', 'm5.large', '--reserved-enis', '400'), 'from 0 to 32');
+    expectBadInput(podcap('node', 'm5.large', '--max-pods', '0'), '--max-pods 0');
+  });
+
+  it('contradicting flags are refused', () => {
+    expectBadInput(podcap('node', 'm5.large', '--all'), '--all and instance-type names contradict');
+    expectBadInput(podcap('node', 'm5.large', '--ami', 'al2', '--max-pods-expression', 'max_pods'), 'contradicts --ami al2');
+    expectBadInput(podcap('node', 'm5.large', 'm5.xlarge', '--memory-capacity', '8Gi'), 'TYPE=QUANTITY');
+  });
+
+  it('an unknown flag is a usage error', () => {
+    expectBadInput(podcap('node', 'm5.large', '--no-such-flag'), "unknown option '--no-such-flag'");
+  });
+
+  it('a broken --catalog file names the file and the field', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'podcap-'));
+    const file = join(dir, 'catalog.json');
+    writeFileSync(file, JSON.stringify({ format: 'podcap.catalog/v1', builtAt: 'x', priceRegion: 'x', sources: [], instanceTypes: [{ name: 'x' }] }));
+    expectBadInput(podcap('--catalog', file, 'node', 'x'), `${file}: instanceTypes[0].family`);
+  });
+});
