@@ -40,9 +40,15 @@ const out = [];
 out.push(`capacity sweep: ${types.length} types x ${configurations.length} configurations (median of ${RUNS} runs)`);
 for (const row of rows) {
   const perType = (row.ms * 1000) / types.length;
-  out.push(`  ${row.amiFamily.padEnd(12)} ${row.mode.padEnd(36)} ${row.ms.toFixed(2).padStart(7)} ms  ${perType.toFixed(2).padStart(6)} us/type`);
+  out.push(
+    `  ${row.amiFamily.padEnd(12)} ${row.mode.padEnd(36)} ${row.ms.toFixed(2).padStart(7)} ms  ${perType.toFixed(2).padStart(6)} us/type`,
+  );
 }
-out.push(`whole sweep: ${sweepMs.toFixed(2)} ms for ${types.length * configurations.length} capacities (${((sweepMs * 1000) / (types.length * configurations.length)).toFixed(2)} us each)`);
-out.push(`goal: ${GOAL_MS} ms; ratio sweep/goal = ${(sweepMs / GOAL_MS).toFixed(2)} (${sweepMs <= GOAL_MS ? 'within' : 'OVER'} goal)`);
+out.push(
+  `whole sweep: ${sweepMs.toFixed(2)} ms for ${types.length * configurations.length} capacities (${((sweepMs * 1000) / (types.length * configurations.length)).toFixed(2)} us each)`,
+);
+out.push(
+  `goal: ${GOAL_MS} ms; ratio sweep/goal = ${(sweepMs / GOAL_MS).toFixed(2)} (${sweepMs <= GOAL_MS ? 'within' : 'OVER'} goal)`,
+);
 out.push(`heap used after the sweep: ${heapMiB.toFixed(1)} MiB`);
 process.stdout.write(`${out.join('\n')}\n`);

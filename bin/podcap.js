@@ -1,6 +1,13 @@
 #!/usr/bin/env node
 import { main } from '../dist/cli/main.js';
 
+// A reader that stops early (`podcap node --all | head`) is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
 const write = (stream) => (text) => stream.write(text);
 main(process.argv.slice(2), { stdout: write(process.stdout), stderr: write(process.stderr) }).then(
   (code) => {

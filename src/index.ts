@@ -2,7 +2,9 @@
  * podcap's public API: the node capacity model, the instance-type catalog and its readers.
  * Everything a CLI, a report or a UI needs goes through here.
  */
-export type { NodeView, PodNetwork, ReadyNode, FailedNode, NodeMaxPodsSource } from './core/ami-node.js';
+
+export { catalogFromCsv } from './catalog/from-csv.js';
+export type { FailedNode, NodeMaxPodsSource, NodeView, PodNetwork, ReadyNode } from './core/ami-node.js';
 export { computePodNetwork, KUBELET_DEFAULT_MAX_PODS } from './core/ami-node.js';
 export type { Catalog, CatalogIndex, CatalogSource, LookupResult } from './core/catalog.js';
 export { CATALOG_FORMAT, indexCatalog, suggestNames } from './core/catalog.js';
@@ -11,8 +13,6 @@ export type { MemoryThreshold } from './core/eviction.js';
 export { parseMemoryThreshold } from './core/eviction.js';
 export type { Architecture, Hardware, Hypervisor, InstanceType, Trunking } from './core/instance-type.js';
 export { branchEniCapacity, supportsPrefixDelegation } from './core/instance-type.js';
-export type { KarpenterPrediction, KarpenterView, MemorySource } from './core/karpenter-view.js';
-export { computeKarpenterView, karpenterMemoryEstimateBytes } from './core/karpenter-view.js';
 export type { KarpenterFeatures, KarpenterVersion } from './core/karpenter-version.js';
 export {
   formatKarpenterVersion,
@@ -20,6 +20,8 @@ export {
   LATEST_KARPENTER_VERSION,
   parseKarpenterVersion,
 } from './core/karpenter-version.js';
+export type { KarpenterPrediction, KarpenterView, MemorySource } from './core/karpenter-view.js';
+export { computeKarpenterView, karpenterMemoryEstimateBytes } from './core/karpenter-view.js';
 export { kubeReservedCpuMillis, kubeReservedMemoryBytes } from './core/kube-reserved.js';
 export type { Mismatch, MismatchCode, RequestWindow, Severity } from './core/mismatch.js';
 export type { NodeCapacity } from './core/node-capacity.js';
@@ -38,6 +40,5 @@ export { AMI_FAMILIES, CNI_MODES, DEFAULT_VM_MEMORY_OVERHEAD_PERCENT, makeNodeCo
 export type { Quantity } from './core/quantity.js';
 export { formatCpu, formatMemory, parseBytes, parseMillicores, parseQuantity } from './core/quantity.js';
 export type { NodeResources, Reservations } from './core/resources.js';
-export { catalogFromCsv } from './catalog/from-csv.js';
 export { BUNDLED_CATALOG_PATH, parseCatalog, readCatalogFile, serializeCatalog } from './input/catalog-file.js';
 export { InputError, UsageError } from './input/input-error.js';

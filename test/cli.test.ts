@@ -9,7 +9,11 @@ import { describe, expect, it } from 'vitest';
 const BIN = fileURLToPath(new URL('../bin/podcap.js', import.meta.url));
 
 function podcap(...args: string[]) {
-  const result = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const result = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, NO_COLOR: '1' },
+  });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -62,7 +66,9 @@ describe('podcap node', () => {
   });
 
   it('without RESERVED_ENIS the AL2 node has the incident write-up allocatable: 1930m, 7257988Ki, 29 pods', () => {
-    const [node] = JSON.parse(podcap('node', 'm8g.large', '--ami', 'al2', '--memory-capacity', '7948164Ki', '--json').stdout);
+    const [node] = JSON.parse(
+      podcap('node', 'm8g.large', '--ami', 'al2', '--memory-capacity', '7948164Ki', '--json').stdout,
+    );
     expect(node.node.allocatable).toEqual({ cpu: '1930m', memory: '7257988Ki', pods: '29' });
     expect(node.mismatches.map((m: { code: string }) => m.code)).not.toContain('KARPENTER_OVERESTIMATES_MEMORY');
   });
@@ -102,7 +108,10 @@ describe('podcap node', () => {
 
   it('contradicting flags are refused', () => {
     expectBadInput(podcap('node', 'm5.large', '--all'), '--all and instance-type names contradict');
-    expectBadInput(podcap('node', 'm5.large', '--ami', 'al2', '--max-pods-expression', 'max_pods'), 'contradicts --ami al2');
+    expectBadInput(
+      podcap('node', 'm5.large', '--ami', 'al2', '--max-pods-expression', 'max_pods'),
+      'contradicts --ami al2',
+    );
     expectBadInput(podcap('node', 'm5.large', 'm5.xlarge', '--memory-capacity', '8Gi'), 'TYPE=QUANTITY');
   });
 
@@ -113,7 +122,30 @@ describe('podcap node', () => {
   it('a broken --catalog file names the file and the field', () => {
     const dir = mkdtempSync(join(tmpdir(), 'podcap-'));
     const file = join(dir, 'catalog.json');
-    writeFileSync(file, JSON.stringify({ format: 'podcap.catalog/v1', builtAt: 'x', priceRegion: 'x', sources: [], instanceTypes: [{ name: 'x' }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        format: 'podcap.catalog/v1',
+        builtAt: 'x',
+        priceRegion: 'x',
+        sources: [],
+        instanceTypes: [{ name: 'x' }],
+      }),
+    );
     expectBadInput(podcap('--catalog', file, 'node', 'x'), `${file}: instanceTypes[0].family`);
+  });
+});
+
+describe('podcap catalog refresh', () => {
+  it('needs a region, and refuses a malformed one before calling EC2', () => {
+    const env = { ...process.env, AWS_REGION: '' };
+    const missing = spawnSync(process.execPath, [BIN, 'catalog', 'refresh'], { encoding: 'utf8', env });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('--region: expected an AWS region');
+    expectBadInput(podcap('catalog', 'refresh', '--region', 'mars'), '--region "mars"');
+  });
+
+  it('--help shows an example', () => {
+    expect(podcap('catalog', 'refresh', '--help').stdout).toContain('podcap catalog refresh --region us-east-1');
   });
 });

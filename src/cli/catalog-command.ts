@@ -1,5 +1,5 @@
+import { ec2Pager, refreshCatalog } from '../catalog/ec2-catalog.js';
 import type { Catalog } from '../core/catalog.js';
-import { ec2Pager, refreshCatalog } from '../catalog/refresh.js';
 import { serializeCatalog } from '../input/catalog-file.js';
 import { UsageError } from '../input/input-error.js';
 import { writeFileAtomically } from './write-file.js';
@@ -21,14 +21,16 @@ export async function runCatalogRefresh(
     throw new UsageError('catalog refresh: --region: expected an AWS region such as us-east-1 (or set AWS_REGION)');
   }
   if (!REGION_PATTERN.test(region)) {
-    throw new UsageError(`catalog refresh: --region ${JSON.stringify(region)}: expected an AWS region such as us-east-1`);
+    throw new UsageError(
+      `catalog refresh: --region ${JSON.stringify(region)}: expected an AWS region such as us-east-1`,
+    );
   }
   let refreshed: Awaited<ReturnType<typeof refreshCatalog>>;
   try {
     refreshed = await refreshCatalog({
       region,
       bundled,
-      send: ec2Pager(region),
+      fetchPage: ec2Pager(region),
       fetchedAt: new Date().toISOString().slice(0, 10),
     });
   } catch (error) {

@@ -6,7 +6,8 @@ import { UsageError } from '../input/input-error.js';
 
 /** A whole number within bounds that keep the models meaningful. */
 export function parseCount(flag: string, text: string, min: number, max: number): number {
-  if (!/^\d+$/.test(text.trim())) throw new UsageError(`${flag} ${quote(text)}: expected a whole number from ${min} to ${max}`);
+  if (!/^\d+$/.test(text.trim()))
+    throw new UsageError(`${flag} ${quote(text)}: expected a whole number from ${min} to ${max}`);
   const value = Number(text);
   if (value < min || value > max) {
     throw new UsageError(`${flag} ${value}: expected a whole number from ${min} to ${max}`);
@@ -17,7 +18,8 @@ export function parseCount(flag: string, text: string, min: number, max: number)
 export function parseMemoryFlag(flag: string, text: string): number {
   const bytes = parseBytes(text);
   if (!bytes.ok) throw new UsageError(`${flag} ${quote(text)}: expected ${bytes.expected}`);
-  if (bytes.value <= 0) throw new UsageError(`${flag} ${quote(text)}: expected a memory size above 0, such as 7948164Ki`);
+  if (bytes.value <= 0)
+    throw new UsageError(`${flag} ${quote(text)}: expected a memory size above 0, such as 7948164Ki`);
   return bytes.value;
 }
 
@@ -34,7 +36,9 @@ export function parseOverheadFlag(flag: string, text: string): number {
   const number = Number(percent ? trimmed.slice(0, -1) : trimmed);
   const fraction = percent ? number / 100 : number;
   if (trimmed === '' || !Number.isFinite(number) || fraction < 0 || fraction >= 1) {
-    throw new UsageError(`${flag} ${quote(text)}: expected a fraction from 0 to below 1 (0.075) or a percentage (7.5%)`);
+    throw new UsageError(
+      `${flag} ${quote(text)}: expected a fraction from 0 to below 1 (0.075) or a percentage (7.5%)`,
+    );
   }
   return fraction;
 }

@@ -22,7 +22,9 @@ const collect = (value: string, previous: readonly string[] = []): string[] => [
 export async function main(argv: readonly string[], io: Io): Promise<number> {
   let exitCode = 0;
   const program = new Command('podcap')
-    .description('Will your pods fit on EKS? Max pods, pod IPs and allocatable CPU and memory as the AMI, the VPC CNI and Karpenter compute them.')
+    .description(
+      'Will your pods fit on EKS? Max pods, pod IPs and allocatable CPU and memory as the AMI, the VPC CNI and Karpenter compute them.',
+    )
     .version(packageVersion(), '--version')
     .option('--catalog <file>', 'instance-type catalog to use instead of the bundled one')
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} })
@@ -30,11 +32,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .showSuggestionAfterError()
     .addHelpText('after', `\n${EXIT_CODES}`);
 
-  const loadCatalog = () => indexCatalog(readCatalogFile(program.opts<{ catalog?: string }>().catalog ?? BUNDLED_CATALOG_PATH));
+  const loadCatalog = () =>
+    indexCatalog(readCatalogFile(program.opts<{ catalog?: string }>().catalog ?? BUNDLED_CATALOG_PATH));
 
   program
     .command('node')
-    .description('capacity of instance types: max pods, pod IPs, pod-ENI, allocatable CPU and memory, and every disagreement')
+    .description(
+      'capacity of instance types: max pods, pod IPs, pod-ENI, allocatable CPU and memory, and every disagreement',
+    )
     .argument('[instance-type...]', 'EC2 instance types, e.g. m5.large m8g.large')
     .option('--all', 'every type in the catalog')
     .option('--ami <family>', 'AMI family: al2, al2023, bottlerocket or custom (default al2023)')
@@ -85,7 +90,10 @@ Examples:
     .option('--out <file>', 'where to write the catalog (default: print to stdout)')
     .addHelpText('after', '\nExample:\n  podcap catalog refresh --region us-east-1 --out my-catalog.json')
     .action(async (options: { region?: string; out?: string }) => {
-      const result = await runCatalogRefresh(options, readCatalogFile(program.opts<{ catalog?: string }>().catalog ?? BUNDLED_CATALOG_PATH));
+      const result = await runCatalogRefresh(
+        options,
+        readCatalogFile(program.opts<{ catalog?: string }>().catalog ?? BUNDLED_CATALOG_PATH),
+      );
       io.stdout(result.stdout);
       io.stderr(result.stderr);
       exitCode = result.exitCode;

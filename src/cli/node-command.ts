@@ -1,7 +1,7 @@
 import type { CatalogIndex } from '../core/catalog.js';
 import type { InstanceType } from '../core/instance-type.js';
 import { formatKarpenterVersion, LATEST_KARPENTER_VERSION } from '../core/karpenter-version.js';
-import { type NodeCapacity, computeNodeCapacity } from '../core/node-capacity.js';
+import { computeNodeCapacity, type NodeCapacity } from '../core/node-capacity.js';
 import {
   AMI_FAMILIES,
   type AmiFamily,
@@ -183,12 +183,18 @@ function buildOverrides(options: NodeCommandOptions): { overrides: NodeConfigOve
   return { overrides, assumed };
 }
 
-export function runNodeCommand(names: readonly string[], options: NodeCommandOptions, catalog: CatalogIndex): CommandOutput {
+export function runNodeCommand(
+  names: readonly string[],
+  options: NodeCommandOptions,
+  catalog: CatalogIndex,
+): CommandOutput {
   const { overrides, assumed } = buildOverrides(options);
   const types = resolveTypes(names, options.all === true, catalog);
   const memory = memoryCapacities(options.memoryCapacity ?? [], types);
   const results: NodeCapacity[] = types.map((type) =>
-    computeNodeCapacity(makeNodeConfig(type, { ...overrides, observedMemoryCapacityBytes: memory.get(type.name) ?? null })),
+    computeNodeCapacity(
+      makeNodeConfig(type, { ...overrides, observedMemoryCapacityBytes: memory.get(type.name) ?? null }),
+    ),
   );
   const stdout = options.json
     ? `${JSON.stringify(

@@ -1,11 +1,11 @@
 import { eniLimitedPods, podIpCapacity } from './eni-math.js';
 import { DEFAULT_MEMORY_AVAILABLE_BYTES, kubeletThresholdBytes } from './eviction.js';
 import { branchEniCapacity, supportsPrefixDelegation } from './instance-type.js';
+import { karpenterMemoryEstimateBytes, type MemorySource } from './karpenter-view.js';
 import { kubeReservedCpuMillis, kubeReservedMemoryBytes } from './kube-reserved.js';
 import { type ExpressionResult, evaluateMaxPodsExpression } from './max-pods-expression.js';
 import { type NodeConfig, usesCustomNetworking, usesPrefixDelegation } from './node-config.js';
 import { allocatable, type NodeResources, type Reservations } from './resources.js';
-import { karpenterMemoryEstimateBytes, type MemorySource } from './karpenter-view.js';
 
 /** Where the node's maxPods came from. */
 export type NodeMaxPodsSource =
@@ -91,7 +91,9 @@ function amiMaxPods(config: NodeConfig): AmiMaxPods | null {
   const type = config.instanceType;
   const standard = eniLimitedPods(type.maxEnis, type.ipv4PerEni);
   if (!config.amiKnowsInstanceType) {
-    return config.amiFamily === 'al2' ? null : { value: KUBELET_DEFAULT_MAX_PODS, source: 'default-110', expression: null };
+    return config.amiFamily === 'al2'
+      ? null
+      : { value: KUBELET_DEFAULT_MAX_PODS, source: 'default-110', expression: null };
   }
   if (config.maxPodsExpression !== null && (config.amiFamily === 'al2023' || config.amiFamily === 'custom')) {
     const expression = evaluateMaxPodsExpression(config.maxPodsExpression, type.maxEnis, type.ipv4PerEni, standard);
@@ -160,7 +162,8 @@ export function computeAmiNode(config: NodeConfig, karpenterMaxPods: number): No
   const hardThreshold = config.kubelet.evictionHard.memoryAvailable;
   const capacity: NodeResources = { cpuMillis: cpus === null ? null : cpus * 1000, memoryBytes, pods: maxPods };
   const reserved: Reservations = {
-    kubeReservedCpuMillis: config.kubelet.kubeReserved.cpuMillis ?? (cpus === null ? null : kubeReservedCpuMillis(cpus)),
+    kubeReservedCpuMillis:
+      config.kubelet.kubeReserved.cpuMillis ?? (cpus === null ? null : kubeReservedCpuMillis(cpus)),
     kubeReservedMemoryBytes: kubeReservedMemory,
     kubeReservedMemoryPods,
     systemReservedCpuMillis: config.kubelet.systemReserved.cpuMillis ?? 0,

@@ -1,8 +1,8 @@
 import { eniLimitedPods } from './eni-math.js';
 import { DEFAULT_MEMORY_AVAILABLE_BYTES, karpenterThresholdBytes, type MemoryThreshold } from './eviction.js';
 import { branchEniCapacity } from './instance-type.js';
-import { kubeReservedCpuMillis, kubeReservedMemoryBytes } from './kube-reserved.js';
 import { type KarpenterFeatures, type KarpenterVersion, karpenterFeatures } from './karpenter-version.js';
+import { kubeReservedCpuMillis, kubeReservedMemoryBytes } from './kube-reserved.js';
 import type { NodeConfig } from './node-config.js';
 import { MEBIBYTE } from './quantity.js';
 import { allocatable, type NodeResources, type Reservations } from './resources.js';

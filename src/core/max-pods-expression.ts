@@ -1,10 +1,28 @@
 import { evaluate } from '@marcbachmann/cel-js';
+import { UnsignedInt } from '@marcbachmann/cel-js/evaluator';
 
 export type ExpressionResult =
   | { readonly status: 'value'; readonly maxPods: number }
   | { readonly status: 'fallback'; readonly reason: string };
 
 const INT32_MAX = 2 ** 31 - 1;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * The result as CEL's `ConvertToType(IntType)` turns it into an int, which nodeadm applies before its
+ * range check (eni_max_pods.go L108 @81fec2e; cel-go types/double.go doubleToInt64Checked,
+ * types/string.go strconv.ParseInt(s, 10, 64)): a double truncates towards zero, a decimal string
+ * parses, a uint converts; anything else, or an int64 overflow, is no int (null).
+ */
+function celToInt(result: unknown): bigint | null {
+  let value: bigint | null = null;
+  if (typeof result === 'bigint') value = result;
+  else if (result instanceof UnsignedInt) value = result.value;
+  else if (typeof result === 'number' && Number.isFinite(result)) value = BigInt(Math.trunc(result));
+  else if (typeof result === 'string' && /^[+-]?\d+$/.test(result)) value = BigInt(result);
+  return value !== null && value >= INT64_MIN && value <= INT64_MAX ? value : null;
+}
 
 /**
  * nodeadm's `maxPodsExpression`: CEL over `default_enis`, `ips_per_eni` and `max_pods` (the standard
@@ -29,9 +47,10 @@ export function evaluateMaxPodsExpression(
     const message = error instanceof Error ? (error.message.split('\n')[0] ?? 'error') : 'error';
     return { status: 'fallback', reason: `the expression does not evaluate: ${message}` };
   }
-  if (typeof result !== 'bigint') return { status: 'fallback', reason: 'the expression is not an integer' };
-  if (result <= 0n || result > BigInt(INT32_MAX)) {
-    return { status: 'fallback', reason: `the expression gives ${result}, outside 1..${INT32_MAX}` };
+  const value = celToInt(result);
+  if (value === null) return { status: 'fallback', reason: 'the expression is not an integer' };
+  if (value <= 0n || value > BigInt(INT32_MAX)) {
+    return { status: 'fallback', reason: `the expression gives ${value}, outside 1..${INT32_MAX}` };
   }
-  return { status: 'value', maxPods: Number(result) };
+  return { status: 'value', maxPods: Number(value) };
 }

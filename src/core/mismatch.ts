@@ -1,9 +1,9 @@
 import type { NodeView } from './ami-node.js';
 import { eniLimitedPods, prefixDelegationPods, recommendedMaxPodsCeiling } from './eni-math.js';
-import { kubeletThresholdBytes, karpenterThresholdBytes } from './eviction.js';
+import { karpenterThresholdBytes, kubeletThresholdBytes } from './eviction.js';
 import { branchEniCapacity, supportsPrefixDelegation } from './instance-type.js';
-import type { KarpenterPrediction, KarpenterView } from './karpenter-view.js';
 import { formatKarpenterVersion } from './karpenter-version.js';
+import type { KarpenterPrediction, KarpenterView } from './karpenter-view.js';
 import { type NodeConfig, usesCustomNetworking, usesPrefixDelegation } from './node-config.js';
 import { formatCpu, formatMebibytes, MEBIBYTE } from './quantity.js';
 
@@ -301,7 +301,9 @@ function karpenterCauses(config: NodeConfig, node: NodeView, karpenter: Karpente
         'KARPENTER_MEMORY_ESTIMATE',
         estimate > observed ? 'warning' : 'info',
         `before a ${type.name} has registered, Karpenter estimates memory capacity at ${mib(estimate)} (VM_MEMORY_OVERHEAD_PERCENT ${config.karpenter.vmMemoryOverheadPercent}); the node has ${mib(observed)}` +
-          (features.capacityCache ? '; the cache corrects it after the first node' : `; Karpenter ${version} has no capacity cache`),
+          (features.capacityCache
+            ? '; the cache corrects it after the first node'
+            : `; Karpenter ${version} has no capacity cache`),
         Math.abs(estimate - observed),
         'bytes',
       ),
@@ -358,7 +360,12 @@ function compareWithKarpenter(config: NodeConfig, node: NodeView, karpenter: Kar
   const name = config.instanceType.name;
   const real = node.allocatable;
   const relaunch = karpenter.relaunch;
-  const cacheNote = karpenter.warm === null ? 'its estimate (no capacity cache)' : 'its capacity cache';
+  const cacheNote =
+    karpenter.warm === null
+      ? 'its estimate, no capacity cache'
+      : relaunch.memorySource === 'observed'
+        ? 'its capacity cache'
+        : 'its capacity cache, memory estimated';
 
   const karpenterMemory = relaunch.allocatable.memoryBytes;
   if (karpenterMemory !== null && real.memoryBytes !== null) {
@@ -421,7 +428,9 @@ function compareWithKarpenter(config: NodeConfig, node: NodeView, karpenter: Kar
         'KARPENTER_EXPECTS_POD_ENI',
         config.cni.podEni ? 'warning' : 'info',
         `Karpenter expects ${karpenter.podEni} vpc.amazonaws.com/pod-eni on ${name}; the node advertises ${node.network.podEni}` +
-          (config.cni.podEni ? '' : ' (ENABLE_POD_ENI is off): a pod that requests it makes Karpenter launch nodes that never fit it'),
+          (config.cni.podEni
+            ? ''
+            : ' (ENABLE_POD_ENI is off): a pod that requests it makes Karpenter launch nodes that never fit it'),
         karpenter.podEni - node.network.podEni,
         'none',
       ),

@@ -6,7 +6,11 @@ export type AmiFamily = 'al2' | 'al2023' | 'bottlerocket' | 'custom';
 export const AMI_FAMILIES: readonly AmiFamily[] = ['al2', 'al2023', 'bottlerocket', 'custom'];
 
 /** How the VPC CNI hands out pod addresses. */
-export type CniMode = 'secondary-ip' | 'prefix-delegation' | 'custom-networking' | 'prefix-delegation+custom-networking';
+export type CniMode =
+  | 'secondary-ip'
+  | 'prefix-delegation'
+  | 'custom-networking'
+  | 'prefix-delegation+custom-networking';
 export const CNI_MODES: readonly CniMode[] = [
   'secondary-ip',
   'prefix-delegation',

@@ -34,8 +34,7 @@ const DECIMAL_EXPONENT: Readonly<Record<string, number>> = {
   E: 18,
 };
 
-const QUANTITY_PATTERN =
-  /^([+-]?)(\d+(?:\.\d*)?|\.\d+)(?:(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)|[eE]([+-]?\d+))?$/;
+const QUANTITY_PATTERN = /^([+-]?)(\d+(?:\.\d*)?|\.\d+)(?:(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)|[eE]([+-]?\d+))?$/;
 
 export const QUANTITY_EXPECTED = 'a Kubernetes quantity such as 512Mi, 1.5Gi, 250m or 2';
 

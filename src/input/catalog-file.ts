@@ -63,7 +63,12 @@ export function readCatalogFile(file: string = BUNDLED_CATALOG_PATH): Catalog {
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new InputError(file, '(file)', 'a readable catalog file', (error as NodeJS.ErrnoException).code ?? 'an error');
+    throw new InputError(
+      file,
+      '(file)',
+      'a readable catalog file',
+      (error as NodeJS.ErrnoException).code ?? 'an error',
+    );
   }
   let document: unknown;
   try {
@@ -84,9 +89,7 @@ export function serializeCatalog(catalog: Catalog): string {
 
 export function formatPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '(root)';
-  return path
-    .map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`))
-    .join('');
+  return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`)).join('');
 }
 
 function describe(document: unknown, path: readonly PropertyKey[] | undefined): string {

@@ -1,6 +1,6 @@
 import type { NodeView } from '../core/ami-node.js';
-import type { KarpenterPrediction } from '../core/karpenter-view.js';
 import { formatKarpenterVersion } from '../core/karpenter-version.js';
+import type { KarpenterPrediction } from '../core/karpenter-view.js';
 import type { NodeCapacity } from '../core/node-capacity.js';
 import { formatCpu, formatMemory } from '../core/quantity.js';
 import type { NodeResources, Reservations } from '../core/resources.js';
