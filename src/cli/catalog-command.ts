@@ -1,4 +1,4 @@
-import { ec2Pager, refreshCatalog } from '../catalog/ec2-catalog.js';
+import { ec2Pager, type FetchInstanceTypesPage, refreshCatalog } from '../catalog/ec2-catalog.js';
 import type { Catalog } from '../core/catalog.js';
 import { serializeCatalog } from '../input/catalog-file.js';
 import { UsageError } from '../input/input-error.js';
@@ -15,6 +15,8 @@ const REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 export async function runCatalogRefresh(
   options: { region?: string; out?: string },
   bundled: Catalog,
+  fetchPageFor: (region: string) => FetchInstanceTypesPage = ec2Pager,
+  today: string = new Date().toISOString().slice(0, 10),
 ): Promise<CatalogRefreshOutput> {
   const region = options.region;
   if (region === undefined || region === '') {
@@ -30,8 +32,8 @@ export async function runCatalogRefresh(
     refreshed = await refreshCatalog({
       region,
       bundled,
-      fetchPage: ec2Pager(region),
-      fetchedAt: new Date().toISOString().slice(0, 10),
+      fetchPage: fetchPageFor(region),
+      fetchedAt: today,
     });
   } catch (error) {
     const message = error instanceof Error ? (error.message.split('\n')[0] ?? error.name) : String(error);
