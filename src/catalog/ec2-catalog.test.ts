@@ -105,6 +105,21 @@ describe('refreshCatalog', () => {
     expect(result.catalog.instanceTypes).toHaveLength(4);
   });
 
+  it('never counts the all-card total when the default card is missing from the listed cards', async () => {
+    const odd = {
+      InstanceType: 'x9.cards',
+      NetworkInfo: {
+        MaximumNetworkInterfaces: 60,
+        Ipv4AddressesPerInterface: 50,
+        DefaultNetworkCardIndex: 2,
+        NetworkCards: [{ NetworkCardIndex: 0, MaximumNetworkInterfaces: 30 }],
+      },
+    } as unknown as InstanceTypeInfo;
+    const { fetchPage } = pager([{ InstanceTypes: [odd] }]);
+    const result = await refreshCatalog({ region: 'eu-west-1', bundled, fetchPage, fetchedAt: '2026-11-23' });
+    expect(result.skipped).toEqual(['x9.cards']);
+  });
+
   it('stops on a repeated NextToken instead of looping', async () => {
     const fetchPage = async () => ({ InstanceTypes: [], NextToken: 'same' });
     await expect(refreshCatalog({ region: 'eu-west-1', bundled, fetchPage, fetchedAt: '2026-11-23' })).rejects.toThrow(

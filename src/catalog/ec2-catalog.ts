@@ -85,7 +85,8 @@ export function fromEc2(info: InstanceTypeInfo, bundled: InstanceType | undefine
   const defaultIndex = network?.DefaultNetworkCardIndex ?? 0;
   const cards = network?.NetworkCards ?? [];
   const defaultCard = cards.find((card) => (card.NetworkCardIndex ?? 0) === defaultIndex);
-  const maxEnis = defaultCard?.MaximumNetworkInterfaces ?? network?.MaximumNetworkInterfaces;
+  // The all-card total stands in only when EC2 lists no cards; a listed set without the default card is unusable.
+  const maxEnis = cards.length === 0 ? network?.MaximumNetworkInterfaces : defaultCard?.MaximumNetworkInterfaces;
   if (name === undefined || ipv4PerEni === undefined || maxEnis === undefined) return null;
 
   const vcpu = info.VCpuInfo?.DefaultVCpus;
