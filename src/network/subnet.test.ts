@@ -226,8 +226,19 @@ describe('subnet: CIDR reservations', () => {
   });
 
   it('a reservation may cover AWS-reserved addresses; they stay unusable', () => {
-    const s = subnet('10.0.0.0/24', [reservation('10.0.0.0/28', 'prefix')]);
-    expect([usableAddresses(s), freePrefixBlocks(s), freeSingleAddresses(s)]).toEqual([251 - 11, 13, 251 - 11]);
+    const explicit = subnet('10.0.0.0/24', [reservation('10.0.0.0/28', 'explicit')]);
+    expect([usableAddresses(explicit), freePrefixBlocks(explicit), freeSingleAddresses(explicit)]).toEqual([
+      251 - 12,
+      14,
+      251 - 12,
+    ]);
+    // A prefix reservation over the last block: no prefix can take it (10.0.0.255 is AWS's), nor can singles.
+    const prefix = subnet('10.0.0.0/24', [reservation('10.0.0.240/28', 'prefix')]);
+    expect([usableAddresses(prefix), freePrefixBlocks(prefix), freeSingleAddresses(prefix)]).toEqual([
+      251 - 15,
+      14,
+      251 - 15,
+    ]);
   });
 
   it.each([
@@ -422,6 +433,11 @@ describe('subnet: properties', () => {
         const singles = new Set<number>();
         const prefixes = new Set<number>();
         const history: { subnet: Subnet; used: number; free: number }[] = [];
+        // Usable: not AWS's, not explicit, and in a prefix reservation only where a prefix can go.
+        const blockHasAws = (o: number) => [...facts.aws].some((a) => a - (a % 16) === o - (o % 16));
+        const usable = Array.from({ length: facts.size }, (_, o) => o).filter(
+          (o) => !facts.aws.has(o) && !facts.explicit.has(o) && !(facts.prefixReserved.has(o) && blockHasAws(o)),
+        ).length;
 
         const singleFree = (o: number) =>
           !facts.aws.has(o) && !facts.explicit.has(o) && !facts.prefixReserved.has(o) && !isHeld(o);
@@ -495,15 +511,6 @@ describe('subnet: properties', () => {
           }
 
           const used = singles.size + prefixes.size * 16;
-          const usable = Array.from({ length: facts.size }, (_, o) => o).filter(
-            (o) =>
-              !facts.aws.has(o) &&
-              !facts.explicit.has(o) &&
-              (!facts.prefixReserved.has(o) ||
-                ![0, 1, 2, 3, 15].some((k) =>
-                  facts.aws.has(o - (o % 16) + k) && k !== 15 ? true : facts.aws.has(o - (o % 16) + 15),
-                )),
-          ).length;
           let allocated = 0;
           for (let o = 0; o < facts.size; o += 1) {
             const held = isAllocated(s, base + o);
