@@ -42,3 +42,50 @@ export { formatCpu, formatMemory, parseBytes, parseMillicores, parseQuantity } f
 export type { NodeResources, Reservations } from './core/resources.js';
 export { BUNDLED_CATALOG_PATH, parseCatalog, readCatalogFile, serializeCatalog } from './input/catalog-file.js';
 export { InputError, UsageError } from './input/input-error.js';
+export type { Ipv4Cidr } from './network/cidr.js';
+export {
+  AWS_RESERVED_ADDRESSES_PER_SUBNET,
+  formatIpv4,
+  parseIpv4Cidr,
+  parseSubnetCidr,
+  prefixBlocks,
+  usableAddresses,
+} from './network/cidr.js';
+export type {
+  Eni,
+  IpamdConfig,
+  IpamdEffect,
+  IpamdState,
+  IpamdStep,
+  PoolStats,
+  Subnets,
+} from './network/ipamd.js';
+export {
+  addBranchPod,
+  addPod,
+  deleteBranchPod,
+  deletePod,
+  IPAMD_CYCLE_MS,
+  isPoolTooLow,
+  launchNode,
+  NO_ADDRESS_MESSAGE,
+  poolStats,
+  SANDBOX_FAILURE_MESSAGE,
+  subnetAddressesHeld,
+  tickIpamd,
+} from './network/ipamd.js';
+export type { SteadyState, SteadyStateInput } from './network/steady-state.js';
+export { computeSteadyState } from './network/steady-state.js';
+export type { Ec2Error, Subnet, SubnetSpec } from './network/subnet.js';
+export {
+  allocateAddresses,
+  allocatePrefixes,
+  createSubnet,
+  fragmentation,
+  freeAddresses,
+  freePrefixBlocks,
+  releaseAddresses,
+  releasePrefixes,
+} from './network/subnet.js';
+export type { ParsedSettings, VpcCniSettings as AwsNodeSettings } from './network/vpc-cni-settings.js';
+export { EKS_MANIFEST_DEFAULTS, IPAMD_CODE_DEFAULTS, parseVpcCniEnv } from './network/vpc-cni-settings.js';

@@ -3,8 +3,10 @@ import { indexCatalog } from '../core/catalog.js';
 import { BUNDLED_CATALOG_PATH, readCatalogFile } from '../input/catalog-file.js';
 import { InputError, UsageError } from '../input/input-error.js';
 import { runCatalogRefresh } from './catalog-command.js';
+import { type IpsCommandOptions, runIpsCommand } from './ips-command.js';
 import { type NodeCommandOptions, runNodeCommand } from './node-command.js';
 import { packageVersion } from './package-version.js';
+import { runSubnetCommand } from './subnet-command.js';
 
 export interface Io {
   readonly stdout: (text: string) => void;
@@ -78,6 +80,51 @@ Examples:
     )
     .action((names: string[], options: NodeCommandOptions) => {
       const result = runNodeCommand(names, options, loadCatalog());
+      io.stdout(result.stdout);
+      exitCode = result.exitCode;
+    });
+
+  program
+    .command('ips')
+    .description('how many addresses N pods on these nodes take, and which subnet and VPC CNI settings they need')
+    .requiredOption('--instance-type <type>', 'EC2 instance type of the nodes')
+    .requiredOption('--pods-per-node <n>', 'pods on each node that need an IP (not hostNetwork)')
+    .option('--nodes <k>', 'number of nodes')
+    .option('--pods <p>', 'total pods that need an IP (nodes follow from --pods-per-node)')
+    .option(
+      '--env <NAME=VALUE>',
+      'an aws-node variable as in the DaemonSet, e.g. WARM_IP_TARGET=2 (repeatable)',
+      collect,
+    )
+    .option(
+      '--subnet <cidr>',
+      'a node subnet, or eniconfig:CIDR for an ENIConfig (custom networking) subnet (repeatable)',
+      collect,
+    )
+    .option('--headroom <percent>', 'spare addresses the recommendation keeps')
+    .option('--json', 'print one object')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  podcap ips --instance-type m5.large --pods-per-node 20 --nodes 50 --subnet 10.0.0.0/22
+  podcap ips --instance-type m5.xlarge --pods-per-node 30 --pods 3000 --env WARM_IP_TARGET=2 --env MINIMUM_IP_TARGET=30 --subnet 10.0.0.0/20 --json`,
+    )
+    .action((options: IpsCommandOptions) => {
+      const result = runIpsCommand(options, loadCatalog());
+      io.stdout(result.stdout);
+      exitCode = result.exitCode;
+    });
+
+  program
+    .command('subnet')
+    .description('usable addresses and /28 prefixes of a subnet, and what remains after N are used')
+    .argument('<cidr>', 'IPv4 subnet, /16 to /28')
+    .option('--used <n>', 'addresses already handed out')
+    .option('--json', 'print one object')
+    .addHelpText('after', '\nExamples:\n  podcap subnet 10.0.0.0/24\n  podcap subnet 10.0.0.0/20 --used 1500 --json')
+    .action((cidr: string, options: { used?: string; json?: boolean }) => {
+      const result = runSubnetCommand(cidr, options);
       io.stdout(result.stdout);
       exitCode = result.exitCode;
     });
