@@ -32,7 +32,7 @@ import {
   type SubnetSizing,
   structuralEnv,
 } from '../network/ip-plan.js';
-import { EKS_MANIFEST_DEFAULTS, parseVpcCniEnv } from '../network/vpc-cni-settings.js';
+import { EKS_MANIFEST_DEFAULTS, MODELLED_VARIABLES, parseVpcCniEnv } from '../network/vpc-cni-settings.js';
 import { renderTable, wrapLine } from '../report/text-table.js';
 import { parseCount, quote } from './flag-values.js';
 import type { CommandOutput } from './node-command.js';
@@ -49,20 +49,7 @@ export interface IpsCommandOptions {
   readonly json?: boolean;
 }
 
-/** The variables parseVpcCniEnv models; a name close to one of these is taken for a typo. */
-export const MODELLED_VARIABLES: readonly string[] = [
-  'WARM_ENI_TARGET',
-  'WARM_IP_TARGET',
-  'MINIMUM_IP_TARGET',
-  'WARM_PREFIX_TARGET',
-  'MAX_ENI',
-  'ENABLE_PREFIX_DELEGATION',
-  CUSTOM_NETWORKING_VARIABLE,
-  'ENABLE_POD_ENI',
-  'IP_COOLDOWN_PERIOD',
-  'ENABLE_SUBNET_DISCOVERY',
-  'AWS_MANAGE_ENIS_NON_SCHEDULABLE',
-];
+export { MODELLED_VARIABLES };
 
 const ENI_CONFIG_MARK = 'eniconfig:';
 const MAX_NODES = 100_000;

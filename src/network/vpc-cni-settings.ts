@@ -59,7 +59,8 @@ export interface ParsedSettings {
   readonly ignored: readonly string[];
 }
 
-const KNOWN = new Set([
+/** The aws-node variables this model reads; others are kept as not modelled. */
+export const MODELLED_VARIABLES: readonly string[] = [
   'WARM_ENI_TARGET',
   'WARM_IP_TARGET',
   'MINIMUM_IP_TARGET',
@@ -71,7 +72,9 @@ const KNOWN = new Set([
   'IP_COOLDOWN_PERIOD',
   'ENABLE_SUBNET_DISCOVERY',
   'AWS_MANAGE_ENIS_NON_SCHEDULABLE',
-]);
+];
+
+const KNOWN = new Set(MODELLED_VARIABLES);
 
 /** Go's strconv.Atoi: optional sign, decimal digits. */
 function goInteger(text: string): number | null {
