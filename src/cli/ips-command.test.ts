@@ -176,8 +176,8 @@ describe('podcap ips text', () => {
     );
     expect(stdout).toContain(
       [
-        '  SUBNET       ROLE  USABLE  NODES  USED  FREE  MAX NODES',
-        '  10.0.0.0/22  node    1019     50  1500  -481         33',
+        '  SUBNET       ROLE  USABLE  NODES  USED       FREE  MAX NODES',
+        '  10.0.0.0/22  node    1019     50  1500  short 481         33',
       ].join('\n'),
     );
     expect(stdout).toContain(

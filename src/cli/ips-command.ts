@@ -528,7 +528,7 @@ function subnetsBlock(plan: IpPlan): string | null {
       ...(prefixMode ? [String(use.prefixBlocks)] : []),
       String(use.nodes),
       String(use.used),
-      String(use.free),
+      use.free < 0 ? `short ${-use.free}` : String(use.free),
       use.maxNodes === null ? '-' : String(use.maxNodes),
     ]),
   );
