@@ -149,3 +149,38 @@ describe('podcap catalog refresh', () => {
     expect(podcap('catalog', 'refresh', '--help').stdout).toContain('podcap catalog refresh --region us-east-1');
   });
 });
+
+describe('podcap ips and podcap subnet', () => {
+  it('ips: 50 m5.large nodes with 20 pods each do not fit a /22 (30 addresses a node, 1019 usable)', () => {
+    const result = podcap(
+      'ips',
+      '--instance-type',
+      'm5.large',
+      '--pods-per-node',
+      '20',
+      '--nodes',
+      '50',
+      '--subnet',
+      '10.0.0.0/22',
+      '--json',
+    );
+    expect(result.code).toBe(0);
+    const plan = JSON.parse(result.stdout);
+    expect(plan.perNode).toMatchObject({ enis: 3, addressesUsed: 30 });
+    expect(plan.subnets).toMatchObject({ usable: 1019, used: 1500 });
+    expect(plan).toMatchObject({ fits: false, maxNodes: 33 });
+  });
+
+  it('ips and subnet refuse bad CIDRs with one line and exit 2', () => {
+    expectBadInput(
+      podcap('ips', '--instance-type', 'm5.large', '--pods-per-node', '20', '--nodes', '5', '--subnet', '10.0.0.0/29'),
+      '/16 to /28',
+    );
+    expectBadInput(podcap('subnet', '10.0.0.7/24'), '10.0.0.0/24');
+  });
+
+  it('subnet: a /24 has 251 usable addresses and 14 /28 prefixes', () => {
+    const summary = JSON.parse(podcap('subnet', '10.0.0.0/24', '--json').stdout);
+    expect(summary).toMatchObject({ usable: 251, prefixes: 14, awsReserved: 5 });
+  });
+});
