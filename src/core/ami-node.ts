@@ -63,7 +63,8 @@ export function computePodNetwork(config: NodeConfig): PodNetwork {
   const type = config.instanceType;
   const maxEni = config.cni.maxEni;
   const maxEnis = maxEni !== null && maxEni >= 1 ? Math.min(type.maxEnis, maxEni) : type.maxEnis;
-  const trunkEni = config.cni.podEni && branchEniCapacity(type) > 0;
+  // The trunk needs a slot beside the primary; ipamd holds one back for it (ipamd.go hasRoomForEni 2592-2596).
+  const trunkEni = config.cni.podEni && branchEniCapacity(type) > 0 && maxEnis >= 2;
   const podEnis = Math.max(0, maxEnis - (usesCustomNetworking(config.cni.mode) ? 1 : 0) - (trunkEni ? 1 : 0));
   const prefixDelegation = usesPrefixDelegation(config.cni.mode) && supportsPrefixDelegation(type);
   return {

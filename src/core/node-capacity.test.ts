@@ -996,3 +996,10 @@ describe('pod IPs from the VPC CNI (vpc-cni-ipam.md)', () => {
     expect(codes(capacityOf('m5.large', { hostNetworkPods: 3 }))).not.toContain('MAX_PODS_EXCEEDS_POD_IPS');
   });
 });
+
+describe('pod ENI with MAX_ENI=1 (vpc-cni-ipam.md §6: the trunk needs a free slot)', () => {
+  it('m5.large: no trunk, the primary ENI keeps its 9 pod IPs and no pod-eni is advertised', () => {
+    const network = capacityOf('m5.large', { cni: { podEni: true, maxEni: 1 } }).node.network;
+    expect(network).toMatchObject({ trunkEni: false, podEnis: 1, podIps: 9, podEni: 0 });
+  });
+});
