@@ -1,6 +1,6 @@
-import { eniLimitedPods, podIpCapacity } from './eni-math.js';
+import { effectiveMaxEnis, eniLimitedPods, podIpCapacity } from './eni-math.js';
 import { DEFAULT_MEMORY_AVAILABLE_BYTES, kubeletThresholdBytes } from './eviction.js';
-import { branchEniCapacity, supportsPrefixDelegation } from './instance-type.js';
+import { branchEniCapacity, supportsPrefixDelegation, wantsTrunkEni } from './instance-type.js';
 import { karpenterMemoryEstimateBytes, type MemorySource } from './karpenter-view.js';
 import { kubeReservedCpuMillis, kubeReservedMemoryBytes } from './kube-reserved.js';
 import { type ExpressionResult, evaluateMaxPodsExpression } from './max-pods-expression.js';
@@ -61,10 +61,9 @@ export const KUBELET_DEFAULT_MAX_PODS = 110;
  */
 export function computePodNetwork(config: NodeConfig): PodNetwork {
   const type = config.instanceType;
-  const maxEni = config.cni.maxEni;
-  const maxEnis = maxEni !== null && maxEni >= 1 ? Math.min(type.maxEnis, maxEni) : type.maxEnis;
+  const maxEnis = effectiveMaxEnis(type.maxEnis, config.cni.maxEni);
   // The trunk needs a slot beside the primary; ipamd holds one back for it (ipamd.go hasRoomForEni 2592-2596).
-  const trunkEni = config.cni.podEni && branchEniCapacity(type) > 0 && maxEnis >= 2;
+  const trunkEni = wantsTrunkEni(type, config.cni.podEni) && maxEnis >= 2;
   const podEnis = Math.max(0, maxEnis - (usesCustomNetworking(config.cni.mode) ? 1 : 0) - (trunkEni ? 1 : 0));
   const prefixDelegation = usesPrefixDelegation(config.cni.mode) && supportsPrefixDelegation(type);
   return {

@@ -4,6 +4,14 @@
  * header; scripts/gen_vpc_ip_limits.go). Research: capacity-models.md notation, vpc-cni-ipam.md §1, §8.
  */
 
+/**
+ * ENIs ipamd may attach on the default card: MAX_ENI caps the type's limit; a value below 1 is ignored
+ * (getMaxENI, ipamd.go 1406-1422; vpc-cni-ipam.md §1).
+ */
+export function effectiveMaxEnis(typeLimit: number, maxEni: number | null): number {
+  return maxEni !== null && maxEni >= 1 ? Math.min(typeLimit, maxEni) : typeLimit;
+}
+
 /** IPv4 addresses per prefix-delegation slot: one /28. */
 export const ADDRESSES_PER_PREFIX = 16;
 

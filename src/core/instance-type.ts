@@ -47,3 +47,8 @@ export function supportsPrefixDelegation(type: InstanceType): boolean {
 export function branchEniCapacity(type: InstanceType): number {
   return type.trunking?.compatible === true ? type.trunking.branchEnis : 0;
 }
+
+/** ENABLE_POD_ENI asks for a trunk ENI, which only a trunking-compatible type gets (vpc-cni-ipam.md §6). */
+export function wantsTrunkEni(type: InstanceType, podEni: boolean): boolean {
+  return podEni && branchEniCapacity(type) > 0;
+}

@@ -5,8 +5,10 @@
  * ones with the effects; it has no clock and no randomness. Rules and constants: research
  * vpc-cni-ipam.md §2-§7 (amazon-vpc-cni-k8s v1.23.1 pkg/ipamd/ipamd.go, datastore/data_store.go).
  */
+
+import { effectiveMaxEnis } from '../core/eni-math.js';
 import type { InstanceType } from '../core/instance-type.js';
-import { branchEniCapacity, supportsPrefixDelegation } from '../core/instance-type.js';
+import { branchEniCapacity, supportsPrefixDelegation, wantsTrunkEni } from '../core/instance-type.js';
 import { PREFIX_SIZE } from './cidr.js';
 import {
   allocateAddresses,
@@ -137,12 +139,11 @@ function slotsPerEni(config: IpamdConfig): number {
 }
 
 function maxEnis(config: IpamdConfig): number {
-  const limit = config.instanceType.maxEnis;
-  return config.settings.maxEni === null ? limit : Math.min(limit, config.settings.maxEni);
+  return effectiveMaxEnis(config.instanceType.maxEnis, config.settings.maxEni);
 }
 
 function trunkWanted(config: IpamdConfig): boolean {
-  return config.settings.podEni && branchEniCapacity(config.instanceType) > 0;
+  return wantsTrunkEni(config.instanceType, config.settings.podEni);
 }
 
 /** ENIs whose slots carry pod addresses: not the trunk, not the primary under custom networking. */

@@ -6,9 +6,9 @@
  * Rules: research vpc-cni-ipam.md §3.3-§3.8 (secondary IPs), §4.2 (prefixes), §5 (custom networking),
  * §6 (trunk and branch ENIs).
  */
-import { ADDRESSES_PER_PREFIX } from '../core/eni-math.js';
+import { ADDRESSES_PER_PREFIX, effectiveMaxEnis } from '../core/eni-math.js';
 import type { InstanceType } from '../core/instance-type.js';
-import { branchEniCapacity, supportsPrefixDelegation } from '../core/instance-type.js';
+import { branchEniCapacity, supportsPrefixDelegation, wantsTrunkEni } from '../core/instance-type.js';
 import { ipTargetsDefined, type VpcCniSettings } from './vpc-cni-settings.js';
 
 export interface SteadyStateInput {
@@ -123,12 +123,10 @@ export function computeSteadyState(input: SteadyStateInput): SteadyState {
   const prefixMode = prefixAsked && supportsPrefixDelegation(type);
   const unitSize = prefixMode ? ADDRESSES_PER_PREFIX : 1;
   const slots = Math.max(0, type.ipv4PerEni - 1);
-  // MAX_ENI below 1 is ignored; above the type's limit it is capped (getMaxENI, §1).
-  const maxEnis =
-    settings.maxEni !== null && settings.maxEni >= 1 ? Math.min(type.maxEnis, settings.maxEni) : type.maxEnis;
+  const maxEnis = effectiveMaxEnis(type.maxEnis, settings.maxEni);
   const customNetworking = settings.customNetworking;
   // ipamd holds one slot back for the trunk; the controller attaches it only if a slot is free (§6).
-  const trunkWanted = settings.podEni && branchEniCapacity(type) > 0;
+  const trunkWanted = wantsTrunkEni(type, settings.podEni);
   const trunkEni = trunkWanted && maxEnis >= 2;
   const nonTrunkEnis = Math.max(1, maxEnis - (trunkWanted ? 1 : 0));
   // Under custom networking the primary ENI never carries pod addresses (§5).
