@@ -34,8 +34,9 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .showSuggestionAfterError()
     .addHelpText('after', `\n${EXIT_CODES}`);
 
-  const loadCatalog = () =>
-    indexCatalog(readCatalogFile(program.opts<{ catalog?: string }>().catalog ?? BUNDLED_CATALOG_PATH));
+  // --catalog FILE on every command, else the bundled catalog.
+  const readCatalog = () => readCatalogFile(program.opts<{ catalog?: string }>().catalog ?? BUNDLED_CATALOG_PATH);
+  const loadCatalog = () => indexCatalog(readCatalog());
 
   program
     .command('node')
@@ -137,10 +138,7 @@ Examples:
     .option('--out <file>', 'where to write the catalog (default: print to stdout)')
     .addHelpText('after', '\nExample:\n  podcap catalog refresh --region us-east-1 --out my-catalog.json')
     .action(async (options: { region?: string; out?: string }) => {
-      const result = await runCatalogRefresh(
-        options,
-        readCatalogFile(program.opts<{ catalog?: string }>().catalog ?? BUNDLED_CATALOG_PATH),
-      );
+      const result = await runCatalogRefresh(options, readCatalog());
       io.stdout(result.stdout);
       io.stderr(result.stderr);
       exitCode = result.exitCode;
