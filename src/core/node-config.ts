@@ -1,3 +1,4 @@
+import { HOST_NETWORK_PODS_ASSUMED } from './eni-math.js';
 import type { MemoryThreshold } from './eviction.js';
 import type { InstanceType } from './instance-type.js';
 import { type KarpenterVersion, LATEST_KARPENTER_VERSION } from './karpenter-version.js';
@@ -118,7 +119,7 @@ export function makeNodeConfig(instanceType: InstanceType, overrides: NodeConfig
     observedMemoryCapacityBytes: null,
     onlineCpus: null,
     amiKnowsInstanceType: true,
-    hostNetworkPods: 2,
+    hostNetworkPods: HOST_NETWORK_PODS_ASSUMED,
     ...rest,
     cni: { mode: 'secondary-ip', maxEni: null, podEni: false, ...cni },
     kubelet: { ...DEFAULT_KUBELET, ...kubelet },
