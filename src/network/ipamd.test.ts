@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { InstanceType } from '../core/instance-type.js';
 import { instanceType } from '../test-support/fixtures.js';
+import { M5_LARGE_WARM_IP_5_MINIMUM_10 } from '../test-support/worked-examples.js';
 import { parseSubnetCidr } from './cidr.js';
 import {
   addBranchPod,
@@ -100,23 +101,14 @@ describe('secondary-IP mode, worked examples (vpc-cni-ipam.md §3.9)', () => {
   });
 
   // m5.large WARM_IP_TARGET=5, MINIMUM_IP_TARGET=10 (WARM_ENI_TARGET ignored).
-  it.each([
-    [0, [9, 1], 10],
-    [1, [9, 1], 9],
-    [5, [9, 1], 5],
-    [6, [9, 2], 5],
-    [9, [9, 5], 5],
-    [10, [9, 6], 5],
-    [13, [9, 9], 5],
-    [14, [9, 9, 1], 5],
-    [20, [9, 9, 7], 5],
-    [22, [9, 9, 9], 5],
-    [27, [9, 9, 9], 0],
-  ])('m5.large WARM_IP_TARGET=5 MINIMUM_IP_TARGET=10, %i pods: IPs per ENI %j, %i free', (pods, perEni, free) => {
-    const { node } = grownTo(boot('m5.large', { WARM_IP_TARGET: '5', MINIMUM_IP_TARGET: '10' }), pods);
-    expect(shape(node).perEni).toEqual(perEni);
-    expect(shape(node).free).toBe(free);
-  });
+  it.each(M5_LARGE_WARM_IP_5_MINIMUM_10)(
+    'm5.large WARM_IP_TARGET=5 MINIMUM_IP_TARGET=10, %i pods: IPs per ENI %j, %i free',
+    (pods, perEni, free) => {
+      const { node } = grownTo(boot('m5.large', { WARM_IP_TARGET: '5', MINIMUM_IP_TARGET: '10' }), pods);
+      expect(shape(node).perEni).toEqual(perEni);
+      expect(shape(node).free).toBe(free);
+    },
+  );
 
   it.each([
     [0, 1, 14, 14, 15],

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bundledCatalog, instanceType } from '../test-support/fixtures.js';
+import { M5_LARGE_WARM_IP_5_MINIMUM_10 } from '../test-support/worked-examples.js';
 import { parseSubnetCidr } from './cidr.js';
 import { type IpamdConfig, poolStats, subnetAddressesHeld } from './ipamd.js';
 import { bootNode, type DrivenNode, runCycles, scaleUp } from './ipamd-driver.js';
@@ -52,30 +53,21 @@ describe('secondary IPs, worked examples (vpc-cni-ipam.md §3.9)', () => {
   });
 
   // WARM_IP_TARGET=5, MINIMUM_IP_TARGET=10: WARM_ENI_TARGET is ignored.
-  it.each([
-    [0, [9, 1], 10],
-    [1, [9, 1], 9],
-    [5, [9, 1], 5],
-    [6, [9, 2], 5],
-    [9, [9, 5], 5],
-    [10, [9, 6], 5],
-    [13, [9, 9], 5],
-    [14, [9, 9, 1], 5],
-    [20, [9, 9, 7], 5],
-    [22, [9, 9, 9], 5],
-    [27, [9, 9, 9], 0],
-  ])('m5.large WARM_IP_TARGET=5 MINIMUM_IP_TARGET=10, %i pods: %j, %i free', (pods, perEni, free) => {
-    const state = steady('m5.large', { WARM_IP_TARGET: '5', MINIMUM_IP_TARGET: '10' }, 29, pods);
-    const held = perEni.reduce((a, b) => a + b, 0);
-    expect(row(state)).toEqual({
-      enis: perEni.length,
-      perEni,
-      held,
-      free,
-      subnet: held + perEni.length,
-      failed: 0,
-    });
-  });
+  it.each(M5_LARGE_WARM_IP_5_MINIMUM_10)(
+    'm5.large WARM_IP_TARGET=5 MINIMUM_IP_TARGET=10, %i pods: %j, %i free',
+    (pods, perEni, free) => {
+      const state = steady('m5.large', { WARM_IP_TARGET: '5', MINIMUM_IP_TARGET: '10' }, 29, pods);
+      const held = perEni.reduce((a, b) => a + b, 0);
+      expect(row(state)).toEqual({
+        enis: perEni.length,
+        perEni,
+        held,
+        free,
+        subnet: held + perEni.length,
+        failed: 0,
+      });
+    },
+  );
 
   it('m5.large WARM_IP_TARGET=5 MINIMUM_IP_TARGET=10: pod #28 fails', () => {
     expect(steady('m5.large', { WARM_IP_TARGET: '5', MINIMUM_IP_TARGET: '10' }, 29, 28).failed).toBe(1);
