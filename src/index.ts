@@ -8,6 +8,7 @@ export type { FailedNode, NodeMaxPodsSource, NodeView, PodNetwork, ReadyNode } f
 export { computePodNetwork, KUBELET_DEFAULT_MAX_PODS } from './core/ami-node.js';
 export type { Catalog, CatalogIndex, CatalogSource, LookupResult } from './core/catalog.js';
 export { CATALOG_FORMAT, indexCatalog, suggestNames } from './core/catalog.js';
+export { formatDuration, parseDuration } from './core/duration.js';
 export { eniLimitedPods, podIpCapacity, prefixDelegationPods } from './core/eni-math.js';
 export type { MemoryThreshold } from './core/eviction.js';
 export { parseMemoryThreshold } from './core/eviction.js';
@@ -42,6 +43,7 @@ export { formatCpu, formatMemory, parseBytes, parseMillicores, parseQuantity } f
 export type { NodeResources, Reservations } from './core/resources.js';
 export { BUNDLED_CATALOG_PATH, parseCatalog, readCatalogFile, serializeCatalog } from './input/catalog-file.js';
 export { InputError, UsageError } from './input/input-error.js';
+export { loadSimInput, parseSimInput } from './input/scenario/load.js';
 export type { Ipv4Cidr } from './network/cidr.js';
 export {
   AWS_RESERVED_ADDRESSES_PER_SUBNET,
@@ -89,3 +91,5 @@ export {
 } from './network/subnet.js';
 export type { ParsedSettings, VpcCniSettings as AwsNodeSettings } from './network/vpc-cni-settings.js';
 export { EKS_MANIFEST_DEFAULTS, IPAMD_CODE_DEFAULTS, parseVpcCniEnv } from './network/vpc-cni-settings.js';
+export type * from './sim/model.js';
+export type * from './sim/result.js';

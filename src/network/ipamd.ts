@@ -748,3 +748,47 @@ export function subnetAddressesHeld(state: IpamdState): number {
   }
   return held;
 }
+
+/**
+ * The instance terminates: EC2 deletes its ENIs and every address on them returns to its subnet —
+ * primaries, secondary IPs, prefixes and branch ENIs (the resource controller deletes those).
+ */
+export function terminateNode(state: IpamdState, subnets: Subnets): Subnets {
+  const next = new Map(subnets);
+  const take = (id: string): Subnet => {
+    const subnet = next.get(id);
+    if (!subnet) throw new Error(`terminateNode: unknown subnet ${id}`);
+    return subnet;
+  };
+  for (const eni of state.enis) {
+    let subnet = take(eni.subnetId);
+    const singles = [eni.primaryAddress, ...eni.cidrs.filter((c) => c.size === 1).map((c) => c.base)];
+    const prefixes = eni.cidrs.filter((c) => c.size === PREFIX_SIZE).map((c) => c.base);
+    subnet = releaseAddresses(subnet, singles);
+    if (prefixes.length > 0) subnet = releasePrefixes(subnet, prefixes);
+    next.set(subnet.id, subnet);
+  }
+  const trunk = state.enis.find((e) => e.role === 'trunk');
+  if (trunk && state.branches.length > 0) {
+    next.set(
+      trunk.subnetId,
+      releaseAddresses(
+        take(trunk.subnetId),
+        state.branches.map((b) => b.address),
+      ),
+    );
+  }
+  return next;
+}
+
+/** Addresses held for pods on the node with no pod on them (warm or cooling), by subnet. */
+export function idleAddressesBySubnet(state: IpamdState): Map<string, number> {
+  const idle = new Map<string, number>();
+  for (const eni of state.enis) {
+    if (!carriesPods(state.config, eni)) continue;
+    let count = 0;
+    for (const cidr of eni.cidrs) for (const a of cidr.addresses) if (a.podKey === null) count += 1;
+    if (count > 0) idle.set(eni.subnetId, (idle.get(eni.subnetId) ?? 0) + count);
+  }
+  return idle;
+}

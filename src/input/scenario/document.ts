@@ -1,0 +1,114 @@
+/**
+ * One parsed document of the simulation input and how messages name it: `Deployment default/web
+ * (document 2)`, or `document 3` when it has no usable name. Errors name the file, the document and
+ * the field path, and show the value found there.
+ */
+
+import type { SourceRef } from '../../sim/model.js';
+import { InputError } from '../input-error.js';
+
+/** A YAML or JSON document, or an item of a kubectl `List`, before validation. */
+export interface InputDocument {
+  readonly file: string;
+  /** 0-based position of the document in its file. */
+  readonly documentIndex: number;
+  /** Position in the `items` of a `List` document; null for a document that is not a list item. */
+  readonly itemIndex: number | null;
+  readonly value: unknown;
+}
+
+/** Kinds whose objects live in a namespace, named `namespace/name` in messages. */
+const NAMESPACED_KINDS = new Set([
+  'Deployment',
+  'ReplicaSet',
+  'StatefulSet',
+  'DaemonSet',
+  'Pod',
+  'SecurityGroupPolicy',
+]);
+
+export const DEFAULT_NAMESPACE = 'default';
+
+export function sourceRef(document: InputDocument): SourceRef {
+  return { file: document.file, documentIndex: document.documentIndex };
+}
+
+function position(document: InputDocument): string {
+  const item = document.itemIndex === null ? '' : `, items[${document.itemIndex}]`;
+  return `document ${document.documentIndex + 1}${item}`;
+}
+
+function stringField(value: unknown, key: string): string | null {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return null;
+  const field = (value as Readonly<Record<string, unknown>>)[key];
+  return typeof field === 'string' && field !== '' ? field : null;
+}
+
+/** The object's kind and name as far as they can be read from the raw value. */
+export function rawIdentity(value: unknown): { kind: string | null; namespace: string | null; name: string | null } {
+  const metadata =
+    value !== null && typeof value === 'object' ? (value as Readonly<Record<string, unknown>>).metadata : undefined;
+  return {
+    kind: stringField(value, 'kind'),
+    namespace: stringField(metadata, 'namespace'),
+    name: stringField(metadata, 'name'),
+  };
+}
+
+/** How messages name a document: its kind and name when it has them, its position always. */
+export function documentLabel(document: InputDocument): string {
+  const { kind, namespace, name } = rawIdentity(document.value);
+  if (kind === null || name === null) return position(document);
+  const namespaced = NAMESPACED_KINDS.has(kind) || namespace !== null;
+  const qualified = namespaced ? `${namespace ?? DEFAULT_NAMESPACE}/${name}` : name;
+  return `${kind} ${qualified} (${position(document)})`;
+}
+
+const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+/** `spec.containers[0].resources.requests["nvidia.com/gpu"]`: dots between names, brackets for indexes and odd keys. */
+export function formatFieldPath(path: readonly PropertyKey[]): string {
+  if (path.length === 0) return '(root)';
+  return path
+    .map((key, i) => {
+      if (typeof key === 'number') return `[${key}]`;
+      const text = String(key);
+      if (!IDENTIFIER.test(text)) return `[${JSON.stringify(text)}]`;
+      return i === 0 ? text : `.${text}`;
+    })
+    .join('');
+}
+
+/** The raw value at a path, or undefined where the path leads nowhere. */
+export function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let current: unknown = value;
+  for (const key of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Readonly<Record<PropertyKey, unknown>>)[key];
+  }
+  return current;
+}
+
+/** A value as a message shows it: JSON, cut short. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** An InputError at a field of a document; `found` defaults to the raw value there. */
+export function fieldError(
+  document: InputDocument,
+  path: readonly PropertyKey[],
+  expected: string,
+  found: string = describeValue(valueAt(document.value, path)),
+): InputError {
+  return new InputError(document.file, `${documentLabel(document)}: ${formatFieldPath(path)}`, expected, found);
+}
+
+/** Names for a list in a message: the first few, then how many more. */
+export function listNames(names: readonly string[], limit = 8): string {
+  if (names.length === 0) return 'none';
+  const shown = names.slice(0, limit).join(', ');
+  return names.length > limit ? `${shown}, and ${names.length - limit} more` : shown;
+}

@@ -1,0 +1,111 @@
+/**
+ * What a simulation run returns: counts at the end of the simulated time, findings, and (on request)
+ * the event log. Times are milliseconds of simulated time; the report layer formats them.
+ */
+
+import type { WorkloadKind } from './model.js';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export type FindingCode =
+  | 'PODS_PENDING'
+  | 'PODS_STUCK_NO_IP'
+  | 'SUBNET_EXHAUSTED'
+  | 'MAX_PODS_EXCEEDS_POD_IPS'
+  | 'WARM_POOL_HOLDS_ADDRESSES'
+  | 'NODE_LAUNCH_FAILED'
+  | 'KIND_IGNORED'
+  | 'KARPENTER_NOT_SIMULATED'
+  | 'OBSERVED_MEMORY_MISSING'
+  | 'VPC_CNI_SETTING_IGNORED';
+
+export interface Finding {
+  readonly code: FindingCode;
+  readonly severity: Severity;
+  readonly message: string;
+  /** When it was first seen in simulated time; null for facts of the input. */
+  readonly atMs: number | null;
+}
+
+export interface PodCounts {
+  readonly running: number;
+  readonly pending: number;
+  readonly containerCreating: number;
+  readonly total: number;
+}
+
+export interface WorkloadSummary {
+  readonly kind: WorkloadKind;
+  readonly namespace: string;
+  readonly name: string;
+  /** Replicas asked for at the end (DaemonSet: nodes that admit it; deleted workloads: 0). */
+  readonly desired: number;
+  readonly running: number;
+  readonly pending: number;
+  readonly containerCreating: number;
+  /** Pods not running, by the event reason that holds them (FailedScheduling, FailedCreatePodSandBox, …). */
+  readonly reasons: Readonly<Record<string, number>>;
+  /** Pods not running, by their last event message. */
+  readonly messages: Readonly<Record<string, number>>;
+}
+
+export interface NodeSummary {
+  /** Nodes launched during the run, including those terminated again. */
+  readonly launched: number;
+  readonly atEnd: number;
+  readonly byType: Readonly<Record<string, number>>;
+  /** Nodes at the end by node group (`nodeGroup/NAME`) or other origin (`static`). */
+  readonly byGroup: Readonly<Record<string, number>>;
+}
+
+export interface SubnetSummary {
+  readonly id: string;
+  readonly zone: string;
+  readonly cidr: string;
+  readonly usable: number;
+  readonly used: number;
+  readonly free: number;
+  /** The fewest free addresses seen during the run, and when. */
+  readonly lowestFree: number;
+  readonly lowestFreeAtMs: number;
+  /** First time an EC2 call into it failed for lack of addresses; null if never. */
+  readonly exhaustedAtMs: number | null;
+  /** Addresses ipamd held for pods at the end without a pod on them (warm pool, cooling). */
+  readonly idleInWarmPools: number;
+}
+
+export interface SimEvent {
+  readonly atMs: number;
+  readonly type: 'Normal' | 'Warning';
+  readonly reason: string;
+  /** `kind/name` as `kubectl get events` shows it, e.g. `pod/web-7d9c-x2x4p`, `node/ip-10-0-0-5…`. */
+  readonly object: string;
+  readonly message: string;
+}
+
+export interface SimStats {
+  /** Queue events the engine processed. */
+  readonly events: number;
+  readonly schedulingAttempts: number;
+  readonly podsCreated: number;
+}
+
+export interface SimResult {
+  readonly scenario: string;
+  readonly durationMs: number;
+  readonly seed: number;
+  readonly pods: PodCounts;
+  readonly workloads: readonly WorkloadSummary[];
+  readonly nodes: NodeSummary;
+  readonly subnets: readonly SubnetSummary[];
+  /** Errors first, then warnings, then info; within a severity by time. */
+  readonly findings: readonly Finding[];
+  /** The event log, when asked for. */
+  readonly events: readonly SimEvent[] | null;
+  readonly stats: SimStats;
+}
+
+export interface SimOptions {
+  /** Keep the event log (it can be large). */
+  readonly recordEvents: boolean;
+}
