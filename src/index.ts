@@ -93,3 +93,5 @@ export type { ParsedSettings, VpcCniSettings as AwsNodeSettings } from './networ
 export { EKS_MANIFEST_DEFAULTS, IPAMD_CODE_DEFAULTS, parseVpcCniEnv } from './network/vpc-cni-settings.js';
 export type * from './sim/model.js';
 export type * from './sim/result.js';
+export type { EngineSnapshot, PodSnapshot } from './sim/simulate.js';
+export { simulate, simulateWithSnapshot } from './sim/simulate.js';
