@@ -184,3 +184,49 @@ describe('podcap ips and podcap subnet', () => {
     expect(summary).toMatchObject({ usable: 251, prefixes: 14, awsReserved: 5 });
   });
 });
+
+describe('podcap simulate', () => {
+  const example = 'examples/custom-networking-more-pods-than-ips';
+
+  it('--json prints the run at the end of its duration', () => {
+    const result = podcap('simulate', example, '--json');
+    expect(result.code).toBe(0);
+    const json = JSON.parse(result.stdout);
+    expect(json).toMatchObject({
+      scenario: 'custom-networking-more-pods-than-ips',
+      duration: '10m',
+      pods: { running: 40, pending: 0, containerCreating: 16, total: 56 },
+      nodes: { launched: 0, atEnd: 2, byType: { 'm5.large': 2 } },
+    });
+    expect(json.workloads.find((w: { name: string }) => w.name === 'api')).toMatchObject({
+      kind: 'Deployment',
+      namespace: 'default',
+      desired: 50,
+      running: 34,
+      containerCreating: 16,
+      reasons: { FailedCreatePodSandBox: 16 },
+    });
+    expect(json.subnets[1]).toMatchObject({ id: 'subnet-pods-a', usable: 4091, used: 40, free: 4051 });
+    expect(json.findings.map((f: { code: string }) => f.code)).toContain('PODS_STUCK_NO_IP');
+    expect(json.events).toBeUndefined();
+  });
+
+  it('--fail-on error exits 1 when an error is found; --events adds the log', () => {
+    const result = podcap('simulate', example, '--json', '--events', '--fail-on', 'error');
+    expect(result.code).toBe(1);
+    const events = JSON.parse(result.stdout).events;
+    expect(events.some((e: { reason: string }) => e.reason === 'FailedCreatePodSandBox')).toBe(true);
+  });
+
+  it('refuses a bad --fail-on, a bad seed and a bad scenario in one line', () => {
+    expectBadInput(podcap('simulate', example, '--fail-on', 'sometimes'), '--fail-on');
+    expectBadInput(podcap('simulate', example, '--seed', '-1'), '--seed');
+    const dir = mkdtempSync(join(tmpdir(), 'podcap-sim-'));
+    const file = join(dir, 'bad.yaml');
+    writeFileSync(
+      file,
+      'apiVersion: podcap.dev/v1alpha1\nkind: Scenario\nmetadata: { name: bad }\nspec:\n  duration: 10m\n  region: us-west-2\n  aws:\n    subnets: [{ id: subnet-a, zone: us-west-2a, cidr: 10.0.0.0/24 }]\n  nodeGroups:\n    - { name: ng, instanceType: m5.large, desired: 1, subnets: [subnet-x] }\n',
+    );
+    expectBadInput(podcap('simulate', file), 'subnet-x');
+  });
+});

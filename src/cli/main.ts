@@ -6,6 +6,7 @@ import { runCatalogRefresh } from './catalog-command.js';
 import { type IpsCommandOptions, runIpsCommand } from './ips-command.js';
 import { type NodeCommandOptions, runNodeCommand } from './node-command.js';
 import { packageVersion } from './package-version.js';
+import { runSimulateCommand, type SimulateCommandOptions } from './simulate-command.js';
 import { runSubnetCommand } from './subnet-command.js';
 
 export interface Io {
@@ -126,6 +127,29 @@ Examples:
     .addHelpText('after', '\nExamples:\n  podcap subnet 10.0.0.0/24\n  podcap subnet 10.0.0.0/20 --used 1500 --json')
     .action((cidr: string, options: { used?: string; json?: boolean }) => {
       const result = runSubnetCommand(cidr, options);
+      io.stdout(result.stdout);
+      exitCode = result.exitCode;
+    });
+
+  program
+    .command('simulate')
+    .description(
+      'run a cluster over simulated time: which pods run, stay Pending or hang without an IP, and when subnets run dry',
+    )
+    .argument('<file|folder...>', 'Kubernetes manifests and one podcap Scenario document (YAML or JSON)')
+    .option('--json', 'print one object')
+    .option('--events', 'add the event log, like kubectl get events')
+    .option('--fail-on <severity>', 'exit 1 when a finding of this severity or worse is found: warning or error')
+    .option('--seed <n>', "override the scenario's seed")
+    .addHelpText(
+      'after',
+      `
+Examples:
+  podcap simulate examples/node-group-outgrows-max-pods
+  podcap simulate examples/custom-networking-more-pods-than-ips --json --fail-on error`,
+    )
+    .action((paths: string[], options: SimulateCommandOptions) => {
+      const result = runSimulateCommand(paths, options, loadCatalog());
       io.stdout(result.stdout);
       exitCode = result.exitCode;
     });
