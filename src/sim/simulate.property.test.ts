@@ -1,0 +1,97 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { bundledCatalog } from '../test-support/fixtures.js';
+import { at, deployment, nodeGroup, podTemplate, simInput, subnet } from '../test-support/sim-input.js';
+import type { SimInput } from './model.js';
+import { simulate, simulateWithSnapshot } from './simulate.js';
+
+const TYPES = ['m5.large', 't3.medium', 'c5.xlarge', 'm6g.large'];
+
+const scenarioArbitrary: fc.Arbitrary<SimInput> = fc
+  .record({
+    prefix: fc.integer({ min: 24, max: 27 }),
+    groups: fc.array(fc.record({ type: fc.constantFrom(...TYPES), desired: fc.integer({ min: 0, max: 3 }) }), {
+      minLength: 1,
+      maxLength: 2,
+    }),
+    deployments: fc.array(
+      fc.record({
+        replicas: fc.integer({ min: 0, max: 40 }),
+        cpu: fc.integer({ min: 10, max: 1500 }),
+        memoryMib: fc.integer({ min: 16, max: 3000 }),
+        later: fc.integer({ min: 0, max: 60 }),
+      }),
+      { minLength: 1, maxLength: 3 },
+    ),
+    env: fc.constantFrom<Record<string, string>>(
+      {},
+      { ENABLE_PREFIX_DELEGATION: 'true' },
+      { WARM_IP_TARGET: '2', MINIMUM_IP_TARGET: '5' },
+      { AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG: 'true' },
+    ),
+    scaleTo: fc.integer({ min: 0, max: 4 }),
+    seed: fc.integer({ min: 0, max: 1000 }),
+  })
+  .map((s) =>
+    simInput(
+      {
+        seed: s.seed,
+        durationMs: 8 * 60_000,
+        subnets: [subnet('subnet-a', `10.0.0.0/${s.prefix}`), subnet('subnet-p', '100.64.0.0/24')],
+        vpcCniEnv: s.env,
+        eniConfigs: new Map([['us-west-2a', 'subnet-p']]),
+        nodeGroups: s.groups.map((g, i) => nodeGroup(`ng${i}`, g.type, g.desired, ['subnet-a'])),
+        timeline: [
+          at(3, { type: 'scale-node-group', nodeGroup: 'ng0', desired: s.scaleTo }),
+          ...s.deployments.map((d, i) =>
+            at(2, {
+              type: 'scale-workload' as const,
+              target: { kind: 'Deployment' as const, namespace: 'default', name: `d${i}` },
+              replicas: d.later,
+            }),
+          ),
+        ],
+      },
+      s.deployments.map((d, i) =>
+        deployment(`d${i}`, d.replicas, podTemplate({ cpuMillis: d.cpu, memoryMib: d.memoryMib })),
+      ),
+    ),
+  );
+
+describe('simulate over generated scenarios', () => {
+  it('never throws, loses no pod, over-commits no node and hands no address out twice', () => {
+    fc.assert(
+      fc.property(scenarioArbitrary, (input) => {
+        const { result, snapshot } = simulateWithSnapshot(input, bundledCatalog(), { recordEvents: false });
+        for (const w of result.workloads) {
+          if (w.kind !== 'Deployment') continue;
+          expect(w.running + w.pending + w.containerCreating).toBe(w.desired);
+        }
+        expect(result.pods.total).toBe(snapshot.pods.length);
+        expect(new Set(snapshot.pods.map((p) => p.key)).size).toBe(snapshot.pods.length);
+        const addresses = snapshot.pods.flatMap((p) => (p.address === null ? [] : [p.address]));
+        expect(new Set(addresses).size).toBe(addresses.length);
+        for (const node of snapshot.nodes) {
+          expect(node.requested.cpuMillis).toBeLessThanOrEqual(node.allocatable.cpuMillis);
+          expect(node.requested.memoryBytes).toBeLessThanOrEqual(node.allocatable.memoryBytes);
+          expect(node.pods).toBeLessThanOrEqual(node.allocatable.pods);
+        }
+        for (const s of result.subnets) expect(s.used + s.free).toBe(s.usable);
+      }),
+      { numRuns: 40 },
+    );
+  });
+
+  it('gives the same output for the same seed', () => {
+    fc.assert(
+      fc.property(scenarioArbitrary, (input) => {
+        const a = simulate(input, bundledCatalog(), { recordEvents: true });
+        const b = simulate(input, bundledCatalog(), { recordEvents: true });
+        expect(JSON.stringify(b)).toBe(JSON.stringify(a));
+        const times = (a.events ?? []).map((e) => e.atMs);
+        for (let i = 1; i < times.length; i += 1) expect(times[i]).toBeGreaterThanOrEqual(times[i - 1] ?? 0);
+      }),
+      { numRuns: 15 },
+    );
+  });
+});
