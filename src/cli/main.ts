@@ -140,13 +140,16 @@ Examples:
     .option('--json', 'print one object')
     .option('--events', 'add the event log, like kubectl get events')
     .option('--fail-on <severity>', 'exit 1 when a finding of this severity or worse is found: warning or error')
-    .option('--seed <n>', "override the scenario's seed")
+    .option('--seed <n>', "override the scenario's seed (a whole number, 0 or more)")
+    .option('--duration <d>', "override the scenario's duration, Go-style: 90s, 15m, 1h30m")
     .addHelpText(
       'after',
       `
 Examples:
   podcap simulate examples/node-group-outgrows-max-pods
-  podcap simulate examples/custom-networking-more-pods-than-ips --json --fail-on error`,
+  podcap simulate examples/node-group-outgrows-max-pods --duration 9m --events
+  podcap simulate examples/custom-networking-more-pods-than-ips --json --fail-on error
+  podcap simulate manifests/ scenario.yaml --seed 7 --fail-on warning`,
     )
     .action((paths: string[], options: SimulateCommandOptions) => {
       const result = runSimulateCommand(paths, options, loadCatalog());

@@ -1,4 +1,5 @@
 import type { CatalogIndex } from '../core/catalog.js';
+import { parseDuration } from '../core/duration.js';
 import { UsageError } from '../input/input-error.js';
 import { loadSimInput } from '../input/scenario/load.js';
 import { simulationJson } from '../report/sim-json.js';
@@ -13,6 +14,7 @@ export interface SimulateCommandOptions {
   readonly events?: boolean;
   readonly failOn?: string;
   readonly seed?: string;
+  readonly duration?: string;
 }
 
 const SEVERITY_RANK: Readonly<Record<Severity, number>> = { error: 2, warning: 1, info: 0 };
@@ -31,6 +33,15 @@ function parseSeed(text: string | undefined): number | null {
   return Number(text);
 }
 
+function parseDurationFlag(text: string | undefined): number | null {
+  if (text === undefined) return null;
+  const duration = parseDuration(text);
+  if (!duration.ok) throw new UsageError(`--duration: expected ${duration.expected}, got "${text}"`);
+  if (duration.value <= 0) throw new UsageError(`--duration: expected a duration above 0s, got "${text}"`);
+  return duration.value;
+}
+
+/** Loads the files and folders, runs the simulation and renders it; exit 1 when a finding reaches --fail-on. */
 export function runSimulateCommand(
   paths: readonly string[],
   options: SimulateCommandOptions,
@@ -38,8 +49,16 @@ export function runSimulateCommand(
 ): CommandOutput {
   const failOn = parseFailOn(options.failOn);
   const seed = parseSeed(options.seed);
+  const durationMs = parseDurationFlag(options.duration);
   const loaded = loadSimInput(paths, { catalog });
-  const input = seed === null ? loaded : { ...loaded, scenario: { ...loaded.scenario, seed } };
+  const input = {
+    ...loaded,
+    scenario: {
+      ...loaded.scenario,
+      ...(seed === null ? {} : { seed }),
+      ...(durationMs === null ? {} : { durationMs }),
+    },
+  };
   const events = options.events === true;
   const result = simulate(input, catalog, { recordEvents: events });
   const stdout = options.json

@@ -1,16 +1,40 @@
 import { formatDuration } from '../core/duration.js';
 import type { SimResult } from '../sim/result.js';
 
-/** `podcap simulate --json`: one object, times Go-style, counts at the end of the simulated time. */
+/**
+ * `podcap simulate --json`: one object with a fixed key order, times Go-style (`12m30s`), counts at the
+ * end of the simulated time; `events` only when asked for.
+ */
 export function simulationJson(result: SimResult, options: { readonly events: boolean }): object {
   const at = (ms: number | null) => (ms === null ? null : formatDuration(Math.max(0, ms)));
+  const { pods, nodes } = result;
   return {
     scenario: result.scenario,
     duration: formatDuration(result.durationMs),
     seed: result.seed,
-    pods: result.pods,
-    workloads: result.workloads,
-    nodes: result.nodes,
+    pods: {
+      running: pods.running,
+      pending: pods.pending,
+      containerCreating: pods.containerCreating,
+      total: pods.total,
+    },
+    workloads: result.workloads.map((w) => ({
+      kind: w.kind,
+      namespace: w.namespace,
+      name: w.name,
+      desired: w.desired,
+      running: w.running,
+      pending: w.pending,
+      containerCreating: w.containerCreating,
+      reasons: { ...w.reasons },
+      messages: { ...w.messages },
+    })),
+    nodes: {
+      launched: nodes.launched,
+      atEnd: nodes.atEnd,
+      byType: { ...nodes.byType },
+      byGroup: { ...nodes.byGroup },
+    },
     subnets: result.subnets.map((s) => ({
       id: s.id,
       zone: s.zone,

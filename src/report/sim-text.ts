@@ -1,35 +1,48 @@
 import { formatDuration } from '../core/duration.js';
-import type { SimResult } from '../sim/result.js';
-import { renderTable, wrapLine } from './text-table.js';
+import type { SimEvent, SimResult, WorkloadSummary } from '../sim/result.js';
+import { type Column, renderTable, wrapLine } from './text-table.js';
 
-const WIDTH = 100;
+const DEFAULT_WIDTH = 100;
+const INDENT = '    ';
 
-function mainReason(reasons: Readonly<Record<string, number>>): string {
-  const entries = Object.entries(reasons).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-  return entries.map(([reason, count]) => `${reason} ${count}`).join(', ');
+export interface SimulationTextOptions {
+  /** Add the event log, like `kubectl get events`. */
+  readonly events: boolean;
+  /** Columns no line may pass (default 100). */
+  readonly width?: number;
 }
 
-/** The readable summary of a run: findings first, then pods, workloads, nodes and subnets. */
-export function renderSimulationText(result: SimResult, options: { readonly events: boolean }): string {
+/**
+ * The readable summary of a run: findings first, then pods, workloads, nodes, subnets and, on request,
+ * the event log. Tables fall back to narrower layouts so that lines keep within `width`, unless the
+ * names in them are too long for any layout.
+ */
+export function renderSimulationText(result: SimResult, options: SimulationTextOptions): string {
+  const width = options.width ?? DEFAULT_WIDTH;
   const out: string[] = [];
-  out.push(`Scenario ${result.scenario}: ${formatDuration(result.durationMs)} simulated, seed ${result.seed}`);
+  out.push(
+    wrapLine(`Scenario ${result.scenario}: ${formatDuration(result.durationMs)} simulated, seed ${result.seed}`, width),
+  );
   out.push('');
   if (result.findings.length === 0) out.push('Findings: none');
   else {
     out.push(`Findings (${result.findings.length}):`);
     for (const f of result.findings) {
-      const when = f.atMs === null ? '' : ` at ${formatDuration(Math.max(0, f.atMs))}`;
-      out.push(wrapLine(`${f.severity.toUpperCase()} ${f.code}${when}: ${f.message}`, WIDTH, '    '));
+      const when = f.atMs === null ? '' : ` at ${at(f.atMs)}`;
+      out.push(wrapLine(`${f.severity.toUpperCase()} ${f.code}${when}: ${f.message}`, width, INDENT));
     }
   }
   out.push('');
   const p = result.pods;
   out.push(
-    `Pods at the end: ${p.total} total, ${p.running} Running, ${p.pending} Pending, ${p.containerCreating} ContainerCreating`,
+    wrapLine(
+      `Pods at the end: ${p.total} total, ${p.running} Running, ${p.pending} Pending, ${p.containerCreating} ContainerCreating`,
+      width,
+    ),
   );
   out.push('');
   out.push(
-    renderTable(
+    renderTableWithin(
       [
         { header: 'WORKLOAD' },
         { header: 'DESIRED', align: 'right' },
@@ -44,55 +57,134 @@ export function renderSimulationText(result: SimResult, options: { readonly even
         String(w.running),
         String(w.pending),
         String(w.containerCreating),
-        mainReason(w.reasons),
+        mainReason(w),
       ]),
+      width,
     ),
   );
   out.push('');
   const n = result.nodes;
-  const byType = Object.entries(n.byType)
-    .map(([type, count]) => `${count} ${type}`)
-    .join(', ');
-  const byGroup = Object.entries(n.byGroup)
-    .map(([group, count]) => `${count} ${group}`)
-    .join(', ');
-  out.push(`Nodes at the end: ${n.atEnd} (${byType || 'none'}); launched during the run: ${n.launched}`);
-  if (byGroup) out.push(`  by origin: ${byGroup}`);
-  out.push('');
   out.push(
-    renderTable(
-      [
-        { header: 'SUBNET' },
-        { header: 'ZONE' },
-        { header: 'CIDR' },
-        { header: 'USABLE', align: 'right' },
-        { header: 'USED', align: 'right' },
-        { header: 'FREE', align: 'right' },
-        { header: 'LOWEST FREE', align: 'right' },
-        { header: 'IDLE IN POOLS', align: 'right' },
-        { header: 'RAN DRY' },
-      ],
-      result.subnets.map((s) => [
-        s.id,
-        s.zone,
-        s.cidr,
-        String(s.usable),
-        String(s.used),
-        String(s.free),
-        `${s.lowestFree} @${formatDuration(s.lowestFreeAtMs)}`,
-        String(s.idleInWarmPools),
-        s.exhaustedAtMs === null ? '-' : formatDuration(s.exhaustedAtMs),
-      ]),
+    wrapLine(
+      `Nodes at the end: ${n.atEnd} (${countList(n.byType) || 'none'}); launched during the run: ${n.launched}`,
+      width,
+      INDENT,
     ),
   );
-  if (options.events) {
-    out.push('');
+  const byGroup = countList(n.byGroup);
+  if (byGroup) out.push(wrapLine(`  by origin: ${byGroup}`, width, INDENT));
+  out.push('');
+  if (result.subnets.length === 0) out.push('Subnets: none');
+  else {
     out.push(
-      renderTable(
-        [{ header: 'AT' }, { header: 'TYPE' }, { header: 'REASON' }, { header: 'OBJECT' }, { header: 'MESSAGE' }],
-        (result.events ?? []).map((e) => [formatDuration(e.atMs), e.type, e.reason, e.object, e.message]),
+      renderTableWithin(
+        [
+          { header: 'SUBNET' },
+          { header: 'ZONE' },
+          { header: 'CIDR' },
+          { header: 'USABLE', align: 'right' },
+          { header: 'USED', align: 'right' },
+          { header: 'FREE', align: 'right' },
+          { header: 'LOWEST FREE', align: 'right' },
+          { header: 'IDLE IN POOLS', align: 'right' },
+          { header: 'RAN DRY' },
+        ],
+        result.subnets.map((s) => [
+          s.id,
+          s.zone,
+          s.cidr,
+          String(s.usable),
+          String(s.used),
+          String(s.free),
+          `${s.lowestFree} @${at(s.lowestFreeAtMs)}`,
+          String(s.idleInWarmPools),
+          s.exhaustedAtMs === null ? '-' : at(s.exhaustedAtMs),
+        ]),
+        width,
       ),
     );
   }
+  if (options.events) {
+    out.push('');
+    out.push(renderEvents(result.events ?? [], width));
+  }
   return `${out.join('\n')}\n`;
+}
+
+function at(ms: number): string {
+  return formatDuration(Math.max(0, ms));
+}
+
+/** The reason holding most of the workload's pods (ties by name); PENDING and CREATING give the split. */
+function mainReason(workload: WorkloadSummary): string {
+  const [top] = Object.entries(workload.reasons)
+    .filter(([, count]) => count > 0)
+    .sort((a, b) => b[1] - a[1] || compareText(a[0], b[0]));
+  return top === undefined ? '' : `${top[0]} ${top[1]}`;
+}
+
+function countList(counts: Readonly<Record<string, number>>): string {
+  return Object.entries(counts)
+    .sort((a, b) => compareText(a[0], b[0]))
+    .map(([name, count]) => `${count} ${name}`)
+    .join(', ');
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function fits(text: string, width: number): boolean {
+  return text.split('\n').every((line) => line.length <= width);
+}
+
+/** `text` broken at spaces into lines of `INDENT` + at most `width` − 4 characters. */
+function indented(text: string, width: number): string {
+  return wrapLine(text, Math.max(1, width - INDENT.length), '')
+    .split('\n')
+    .map((line) => INDENT + line)
+    .join('\n');
+}
+
+/** A table when it fits; else one block a row (the first cell, then `header value` pairs), for long names. */
+function renderTableWithin(columns: readonly Column[], rows: readonly (readonly string[])[], width: number): string {
+  const table = renderTable(columns, rows);
+  if (fits(table, width)) return table;
+  return rows
+    .map((row) => {
+      const details = columns
+        .slice(1)
+        .map((column, i) => `${column.header.toLowerCase()} ${row[i + 1] || '-'}`)
+        .join(', ');
+      return `${row[0] ?? ''}\n${indented(details, width)}`;
+    })
+    .join('\n');
+}
+
+/**
+ * `kubectl get events` columns. CNI messages and node names rarely leave room for a MESSAGE column,
+ * so when the one-line table does not fit, each message goes under its row.
+ */
+function renderEvents(events: readonly SimEvent[], width: number): string {
+  if (events.length === 0) return 'Events: none recorded';
+  const columns: readonly Column[] = [
+    { header: 'AT' },
+    { header: 'TYPE' },
+    { header: 'REASON' },
+    { header: 'OBJECT' },
+    { header: 'MESSAGE' },
+  ];
+  const rows = events.map((e) => [at(e.atMs), e.type, e.reason, e.object, e.message]);
+  const title = `Events (${events.length}):`;
+  const table = renderTable(columns, rows);
+  if (fits(table, width)) return `${title}\n${table}`;
+  const heads = renderTable(
+    columns.slice(0, 4),
+    rows.map((row) => row.slice(0, 4)),
+  ).split('\n');
+  const out = [title, heads[0] ?? '', `${INDENT}MESSAGE`];
+  rows.forEach((row, i) => {
+    out.push(heads[i + 1] ?? '', indented(row[4] ?? '', width));
+  });
+  return out.join('\n');
 }
