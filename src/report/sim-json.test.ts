@@ -19,8 +19,10 @@ describe('simulationJson', () => {
       'pods',
       'workloads',
       'nodes',
+      'costUsd',
       'subnets',
       'findings',
+      'series',
       'events',
     ]);
     expect(Object.keys(out.pods as Json)).toEqual(['running', 'pending', 'containerCreating', 'total']);

@@ -35,6 +35,11 @@ export function simulationJson(result: SimResult, options: { readonly events: bo
       byType: { ...nodes.byType },
       byGroup: { ...nodes.byGroup },
     },
+    costUsd: {
+      total: result.costUsd.totalUsd,
+      byType: { ...result.costUsd.byType },
+      byGroup: { ...result.costUsd.byGroup },
+    },
     subnets: result.subnets.map((s) => ({
       id: s.id,
       zone: s.zone,
@@ -48,6 +53,16 @@ export function simulationJson(result: SimResult, options: { readonly events: bo
       idleInWarmPools: s.idleInWarmPools,
     })),
     findings: result.findings.map((f) => ({ code: f.code, severity: f.severity, message: f.message, at: at(f.atMs) })),
+    series: result.series.map((p) => ({
+      at: at(p.atMs),
+      running: p.running,
+      pending: p.pending,
+      containerCreating: p.containerCreating,
+      nodes: p.nodes,
+      costUsd: roundCents(p.costUsd),
+      freeBySubnet: { ...p.freeBySubnet },
+      quotaVcpus: { ...p.quotaVcpus },
+    })),
     ...(options.events
       ? {
           events: (result.events ?? []).map((e) => ({
@@ -60,4 +75,8 @@ export function simulationJson(result: SimResult, options: { readonly events: bo
         }
       : {}),
   };
+}
+
+function roundCents(usd: number): number {
+  return Math.round(usd * 10_000) / 10_000;
 }

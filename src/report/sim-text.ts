@@ -73,6 +73,17 @@ export function renderSimulationText(result: SimResult, options: SimulationTextO
   );
   const byGroup = countList(n.byGroup);
   if (byGroup) out.push(wrapLine(`  by origin: ${byGroup}`, width, INDENT));
+  const cost = result.costUsd;
+  const costByGroup = Object.entries(cost.byGroup)
+    .map(([group, usd]) => `${group} $${usd.toFixed(2)}`)
+    .join(', ');
+  out.push(
+    wrapLine(
+      `Cost: $${cost.totalUsd.toFixed(2)} over ${formatDuration(result.durationMs)}${costByGroup ? ` (${costByGroup})` : ''}`,
+      width,
+      INDENT,
+    ),
+  );
   out.push('');
   if (result.subnets.length === 0) out.push('Subnets: none');
   else {

@@ -4,8 +4,12 @@
  */
 
 import { formatDuration } from '../core/duration.js';
+import { formatKarpenterVersion } from '../core/karpenter-version.js';
+import { quotaCode, quotaErrorCode } from './quota.js';
 import type { Finding, Severity } from './result.js';
-import type { RunRecord } from './simulate.js';
+import type { RunawayRecord, RunRecord } from './simulate.js';
+
+type QuotaFailureRecord = RunRecord['quotaFailures'][number];
 
 const SEVERITY_ORDER: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2 };
 
@@ -14,6 +18,10 @@ const IDLE_SHARE_WORTH_NOTING = 0.1;
 
 function plural(count: number, word: string): string {
   return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+function launches(count: number): string {
+  return `${count} launch${count === 1 ? '' : 'es'}`;
 }
 
 function percent(part: number, whole: number): string {
@@ -64,7 +72,10 @@ export function collectFindings(record: RunRecord): Finding[] {
     const name = `${w.kind} ${w.namespace}/${w.name}`;
     const key = `${w.kind}/${w.namespace}/${w.name}`;
     if (w.pending > 0) {
-      const message = topMessage(w.messages) ?? 'not yet tried by the scheduler';
+      const karpenterReason = record.karpenter?.unplaced.find((u) => u.workload === key)?.failure.message;
+      const message =
+        (topMessage(w.messages) ?? 'not yet tried by the scheduler') +
+        (karpenterReason ? `; Karpenter: ${karpenterReason}` : '');
       add(
         'PODS_PENDING',
         'error',
@@ -82,6 +93,19 @@ export function collectFindings(record: RunRecord): Finding[] {
         const template = record.templates.find((t) => t.origin === origin);
         const tooMany = template?.mismatches.find((m) => m.code === 'MAX_PODS_EXCEEDS_POD_IPS');
         if (template && tooMany) causes.push(`${origin} (${template.instanceType.name}): ${tooMany.message}`);
+      }
+      const karpenter = scenario.karpenter;
+      if (
+        karpenter !== null &&
+        record.settings.customNetworking &&
+        karpenter.reservedEnis === 0 &&
+        origins.some((o) => o.startsWith('nodePool/'))
+      ) {
+        causes.push(
+          'Karpenter gives its nodes maxPods from every ENI (RESERVED_ENIS=0), but custom networking takes the primary ' +
+            'ENI away from pods; Karpenter cannot see pods stuck in ContainerCreating, so it launches nothing. ' +
+            'Fix: set Karpenter reservedENIs: 1 (RESERVED_ENIS=1) so maxPods matches the pod IPs',
+        );
       }
       const exhausted = [...record.subnetTracks.entries()]
         .filter(([, t]) => t.exhaustedAtMs !== null)
@@ -187,15 +211,16 @@ export function collectFindings(record: RunRecord): Finding[] {
       null,
     );
   }
-  if (record.input.nodePools.length > 0) {
+  if (record.input.nodePools.length > 0 && scenario.karpenter === null) {
     add(
       'KARPENTER_NOT_SIMULATED',
       'warning',
-      `${plural(record.input.nodePools.length, 'NodePool')} read, but this version does not simulate Karpenter provisioning: ` +
-        'pending pods get no new nodes from it.',
+      `${plural(record.input.nodePools.length, 'NodePool')} read, but the Scenario has no spec.karpenter: ` +
+        'the cluster runs without Karpenter, so pending pods get no new nodes from it.',
       null,
     );
   }
+  karpenterFindings(record, add);
   for (const issue of record.settingIssues) add('VPC_CNI_SETTING_IGNORED', 'warning', `aws-node ${issue}.`, null);
 
   const estimated = new Set(record.templates.filter((t) => t.memoryEstimated).map((t) => t.instanceType.name));
@@ -215,4 +240,169 @@ export function collectFindings(record: RunRecord): Finding[] {
       (a.atMs ?? -1) - (b.atMs ?? -1) ||
       (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
   );
+}
+
+type AddFinding = (code: Finding['code'], severity: Severity, message: string, atMs: number | null) => void;
+
+function kibibytes(bytes: number): string {
+  return `${Math.round(bytes / 1024).toLocaleString('en-US')}Ki`;
+}
+
+/** `Deployment/default/web` as `Deployment default/web`. */
+function workloadName(key: string): string {
+  const [kind, namespace, name] = key.split('/');
+  return `${kind} ${namespace}/${name}`;
+}
+
+function usd(amount: number): string {
+  return `$${amount.toFixed(2)}`;
+}
+
+/** Which resource Karpenter thinks fits and the kubelet does not, with both numbers. */
+function runawayCause(r: RunawayRecord): { resource: 'memory' | 'cpu' | 'pods' | null; text: string; ceiling: string } {
+  const needMemory = r.podRequests.memoryBytes + r.daemonOverhead.memoryBytes;
+  const needCpu = r.podRequests.cpuMillis + r.daemonOverhead.cpuMillis;
+  if (needMemory > r.real.memoryBytes && needMemory <= r.believed.memoryBytes) {
+    return {
+      resource: 'memory',
+      text:
+        `Karpenter believes an ${r.instanceType} has ${kibibytes(r.believed.memoryBytes)} memory allocatable; the kubelet ` +
+        `reports ${kibibytes(r.real.memoryBytes)}. The pod asks ${kibibytes(r.podRequests.memoryBytes)} + DaemonSets ` +
+        `${kibibytes(r.daemonOverhead.memoryBytes)} = ${kibibytes(needMemory)}`,
+      ceiling: `lower the pod's memory request to at most ${kibibytes(r.real.memoryBytes - r.daemonOverhead.memoryBytes)}`,
+    };
+  }
+  if (needCpu > r.real.cpuMillis && needCpu <= r.believed.cpuMillis) {
+    return {
+      resource: 'cpu',
+      text:
+        `Karpenter believes an ${r.instanceType} has ${r.believed.cpuMillis}m cpu allocatable; the kubelet reports ` +
+        `${r.real.cpuMillis}m. The pod asks ${r.podRequests.cpuMillis}m + DaemonSets ${r.daemonOverhead.cpuMillis}m`,
+      ceiling: `lower the pod's cpu request to at most ${r.real.cpuMillis - r.daemonOverhead.cpuMillis}m`,
+    };
+  }
+  if (r.daemonOverhead.pods + 1 > r.real.pods && r.daemonOverhead.pods + 1 <= r.believed.pods) {
+    return {
+      resource: 'pods',
+      text: `Karpenter believes an ${r.instanceType} takes ${r.believed.pods} pods; the kubelet's maxPods is ${r.real.pods}`,
+      ceiling: 'set kubelet.maxPods in the EC2NodeClass',
+    };
+  }
+  return {
+    resource: null,
+    text: `Karpenter's allocatable (${kibibytes(r.believed.memoryBytes)}, ${r.believed.cpuMillis}m) and the kubelet's (${kibibytes(r.real.memoryBytes)}, ${r.real.cpuMillis}m) disagree`,
+    ceiling: "lower the pod's requests below the kubelet's allocatable less the DaemonSets",
+  };
+}
+
+function karpenterFindings(record: RunRecord, add: AddFinding): void {
+  const karpenter = record.karpenter;
+  if (karpenter !== null) {
+    const version = formatKarpenterVersion(karpenter.settings.version);
+    for (const r of karpenter.runaways) {
+      const cause = runawayCause(r);
+      const span = formatDuration(r.lastMs - r.firstMs);
+      let why = '';
+      let fix = cause.ceiling;
+      const node = r.template.ready;
+      const believedReserved = r.template.capacity.karpenter.relaunch.reserved;
+      if (
+        cause.resource === 'memory' &&
+        node &&
+        believedReserved.kubeReservedMemoryBytes < node.reserved.kubeReservedMemoryBytes
+      ) {
+        const ours = believedReserved.kubeReservedMemoryPods;
+        const theirs = node.reserved.kubeReservedMemoryPods;
+        why =
+          ` Why: Karpenter v${version} reserves ${kibibytes(believedReserved.kubeReservedMemoryBytes)} kube-reserved memory` +
+          (ours !== null ? ` (11·${ours}+255 MiB)` : '') +
+          `, the AMI ${kibibytes(node.reserved.kubeReservedMemoryBytes)}` +
+          (theirs !== null ? ` (11·${theirs}+255 MiB)` : '') +
+          '.';
+        const features = r.template.capacity.karpenter.features;
+        if (!features.kubeReservedIgnoresReservedEnis && karpenter.settings.reservedEnis > 0) {
+          why += ` With RESERVED_ENIS=${karpenter.settings.reservedEnis} this version counts kube-reserved from fewer ENIs than the AMI.`;
+          fix = `upgrade Karpenter to v1.5.2 or later (kube-reserved then follows the AMI's ENI count), or ${cause.ceiling}`;
+        }
+      }
+      add(
+        'RUNAWAY_SCALE_OUT',
+        'error',
+        `Karpenter launched ${plural(r.nodes, `${r.instanceType} node`)} of NodePool ${r.nodePool} in ${span} for pod ${r.pod} ` +
+          `(${workloadName(r.workload)}), and none could hold it: ` +
+          `${usd(r.costUsd)} so far${r.stillPending ? ', and the pod is still Pending' : ''}. ${cause.text}.${why} Fix: ${fix}.`,
+        r.firstMs,
+      );
+    }
+
+    const limited = new Map<string, { pods: number; atMs: number }>();
+    for (const u of karpenter.unplaced) {
+      if (u.failure.kind !== 'limits') continue;
+      for (const pool of u.failure.limitedPools) {
+        const seen = limited.get(pool);
+        if (seen) {
+          seen.pods += 1;
+          seen.atMs = Math.min(seen.atMs, u.atMs);
+        } else limited.set(pool, { pods: 1, atMs: u.atMs });
+      }
+    }
+    for (const [pool, info] of limited) {
+      const spec = record.input.nodePools.find((p) => p.name === pool);
+      const limits = spec
+        ? [...spec.limits.entries()]
+            .map(([k, v]) => `${k}=${k === 'cpu' ? `${v / 1000}` : k === 'memory' ? kibibytes(v) : v}`)
+            .join(', ')
+        : '';
+      add(
+        'NODEPOOL_LIMIT_REACHED',
+        'warning',
+        `NodePool ${pool} reached its limits (${limits}): Karpenter left ${plural(info.pods, 'pod')} Pending ` +
+          `("all available instance types exceed limits"). Fix: raise spec.limits or add a NodePool.`,
+        info.atMs,
+      );
+    }
+
+    const failures = new Map<string, { count: number; atMs: number; message: string }>();
+    for (const e of karpenter.launchErrors) {
+      if (e.message.includes('VcpuLimitExceeded') || e.message.includes('MaxSpotInstanceCountExceeded')) continue;
+      const seen = failures.get(e.origin);
+      if (seen) seen.count += 1;
+      else failures.set(e.origin, { count: 1, atMs: e.atMs, message: e.message });
+    }
+    for (const [origin, f] of failures) {
+      add(
+        'LAUNCH_FAILED',
+        'error',
+        `${origin}: ${launches(f.count)} failed, first at ${formatDuration(f.atMs)}: ${f.message}. ` +
+          'Karpenter marks the offering unavailable for 3m and tries the next.',
+        f.atMs,
+      );
+    }
+  }
+
+  const quotas = new Map<string, { first: QuotaFailureRecord; count: number; maxAsked: number }>();
+  for (const q of record.quotaFailures) {
+    const key = `${q.capacityType}/${q.cls}`;
+    const seen = quotas.get(key);
+    if (seen) {
+      seen.count += 1;
+      seen.maxAsked = Math.max(seen.maxAsked, q.askedVcpus);
+    } else quotas.set(key, { first: q, count: 1, maxAsked: q.askedVcpus });
+  }
+  for (const q of quotas.values()) {
+    const code = quotaCode(q.first.capacityType, q.first.cls);
+    const name = `${q.first.capacityType === 'spot' ? 'Spot' : 'On-Demand'} ${q.first.cls}`;
+    add(
+      'QUOTA_EXCEEDED',
+      'error',
+      `The ${name} vCPU quota (${q.first.limitVcpus} vCPUs${code ? `, ${code}` : ''}) stopped ${launches(q.count)} ` +
+        `from ${formatDuration(q.first.atMs)} (${quotaErrorCode(q.first.capacityType)}): up to ${q.maxAsked} vCPUs were asked, ` +
+        `${q.first.limitVcpus} allowed; ` +
+        (record.pendingPods > 0
+          ? `${plural(record.pendingPods, 'pod')} stayed Pending at the end. `
+          : 'no pod stayed Pending at the end: other capacity was launched instead, at its price. ') +
+        `Fix: raise the quota in Service Quotas${q.first.capacityType === 'spot' ? ', or let the NodePool use on-demand' : ''}.`,
+      q.first.atMs,
+    );
+  }
 }

@@ -10,6 +10,7 @@ import type { Mismatch } from '../core/mismatch.js';
 import { computeNodeCapacity, type NodeCapacity } from '../core/node-capacity.js';
 import { type AmiFamily, type CniMode, type KubeletSettings, makeNodeConfig } from '../core/node-config.js';
 import type { VpcCniSettings } from '../network/vpc-cni-settings.js';
+import { NVIDIA_GPU_RESOURCE, nvidiaGpus } from './karpenter/offerings.js';
 import type { CapacityType, KarpenterScenarioSettings, Taint } from './model.js';
 
 /** What every node of one group shares; zone, subnet and name are per node. */
@@ -102,6 +103,9 @@ export function makeNodeTemplate(spec: NodeTemplateSpec): NodeTemplate {
   const ready = node.status === 'ready' ? node : null;
   const extended = new Map<string, number>();
   if (node.network.podEni > 0 && spec.cni.podEni) extended.set(POD_ENI_RESOURCE, node.network.podEni);
+  // The NVIDIA device plugin advertises the GPUs of G and P types.
+  const gpus = nvidiaGpus(spec.instanceType);
+  if (gpus > 0) extended.set(NVIDIA_GPU_RESOURCE, gpus);
   const type = spec.instanceType;
   const labels: Record<string, string> = {
     'kubernetes.io/os': 'linux',

@@ -17,7 +17,11 @@ export type FindingCode =
   | 'KIND_IGNORED'
   | 'KARPENTER_NOT_SIMULATED'
   | 'OBSERVED_MEMORY_MISSING'
-  | 'VPC_CNI_SETTING_IGNORED';
+  | 'VPC_CNI_SETTING_IGNORED'
+  | 'RUNAWAY_SCALE_OUT'
+  | 'QUOTA_EXCEEDED'
+  | 'NODEPOOL_LIMIT_REACHED'
+  | 'LAUNCH_FAILED';
 
 export interface Finding {
   readonly code: FindingCode;
@@ -90,6 +94,28 @@ export interface SimStats {
   readonly podsCreated: number;
 }
 
+/** The cluster once a simulated minute, for charts over time. */
+export interface SeriesPoint {
+  readonly atMs: number;
+  readonly running: number;
+  readonly pending: number;
+  readonly containerCreating: number;
+  readonly nodes: number;
+  /** Cumulative cost of every node so far. */
+  readonly costUsd: number;
+  readonly freeBySubnet: Readonly<Record<string, number>>;
+  /** vCPUs in use by `capacity-type/class` (`on-demand/standard`, `spot/standard`, …). */
+  readonly quotaVcpus: Readonly<Record<string, number>>;
+}
+
+/** What the nodes cost over the run: on-demand prices of the catalog, spot at the scenario's share. */
+export interface CostSummary {
+  readonly totalUsd: number;
+  readonly byType: Readonly<Record<string, number>>;
+  /** By node group, NodePool or `static`. */
+  readonly byGroup: Readonly<Record<string, number>>;
+}
+
 export interface SimResult {
   readonly scenario: string;
   readonly durationMs: number;
@@ -100,6 +126,9 @@ export interface SimResult {
   readonly subnets: readonly SubnetSummary[];
   /** Errors first, then warnings, then info; within a severity by time. */
   readonly findings: readonly Finding[];
+  /** Every node that ran during the run, including those terminated before the end. */
+  readonly costUsd: CostSummary;
+  readonly series: readonly SeriesPoint[];
   /** The event log, when asked for. */
   readonly events: readonly SimEvent[] | null;
   readonly stats: SimStats;

@@ -35,6 +35,19 @@ import { EKS_MANIFEST_DEFAULTS, parseVpcCniEnv, type VpcCniSettings } from '../n
 import { addonWorkload } from './addons.js';
 import { EventQueue } from './event-queue.js';
 import { collectFindings } from './findings.js';
+import { LABEL, offeringBit, podOfferingMasks } from './karpenter/offerings.js';
+import { hourlyPrice, KarpenterPools, UNAVAILABLE_OFFERINGS_TTL_MS } from './karpenter/pools.js';
+import {
+  type ExistingNode,
+  type NewClaim,
+  podRequests,
+  type RemainingLimits,
+  type Resources,
+  type SolveFailure,
+  type SolvePod,
+  type SolvePool,
+  solve,
+} from './karpenter/solve.js';
 import {
   addPodToNode,
   backoffDurationMs,
@@ -51,7 +64,10 @@ import {
   UNSCHEDULABLE_FLUSH_INTERVAL_MS,
 } from './kube-scheduler.js';
 import {
+  type CapacityType,
+  type KarpenterScenarioSettings,
   type LabelSelector,
+  type NodeClassSpec,
   type PodTemplate,
   type SimInput,
   type StaticNodesSpec,
@@ -59,9 +75,10 @@ import {
   workloadKey,
 } from './model.js';
 import { makeNodeTemplate, type NodeTemplate, nodeName, POD_ENI_RESOURCE } from './node-setup.js';
+import { type QuotaClass, QuotaUsage, quotaClass, quotaErrorCode } from './quota.js';
 import { createRandom, type Random } from './random.js';
-import type { SimEvent, SimOptions, SimResult, WorkloadSummary } from './result.js';
-import { pinToNode, policySelects, randomSuffix, templateHash } from './workload-pods.js';
+import type { CostSummary, SeriesPoint, SimEvent, SimOptions, SimResult, WorkloadSummary } from './result.js';
+import { daemonTolerations, pinToNode, policySelects, randomSuffix, templateHash } from './workload-pods.js';
 
 /** Initial nodes boot this long before time 0, so their warm pools are settled when the run starts. */
 const PREROLL_MS = 10 * 60_000;
@@ -73,6 +90,24 @@ const KUBELET_RETRY_MS = 10_000;
 const KUBELET_RETRY_JITTER = 0.5;
 /** An Auto Scaling group retries a launch that failed for lack of addresses (our choice: every 60 s). */
 const NODE_GROUP_RETRY_MS = 60_000;
+
+/** Karpenter's disruption controller polls every 10 s and validates a decision for 15 s (peers.md §C.5). */
+const DISRUPTION_POLL_MS = 10_000;
+const DISRUPTION_VALIDATION_MS = 15_000;
+/** The default disruption budget, nodes: 10% (kubernetes-sigs/karpenter pkg/apis/v1 nodepool.go). */
+const DEFAULT_BUDGET_SHARE = 0.1;
+/** Single-node consolidation tries at most this many candidates per pass (our bound on its 3-minute timeout). */
+const CONSOLIDATION_CANDIDATES_PER_PASS = 20;
+/** AWS CreateFleet gets the 60 cheapest types of a NodeClaim (karpenter-provider-aws instance.go). */
+const FLEET_MAX_TYPES = 60;
+/** A sample of the cluster every simulated minute, for charts. */
+const SERIES_INTERVAL_MS = 60_000;
+/** A cost line in the event log every five simulated minutes. */
+const COST_EVENT_INTERVAL_MS = 5 * 60_000;
+
+/** Launches for one workload and type that never held its pods, from which on we call it a loop. */
+const RUNAWAY_MIN_NODES = 3;
+const ZERO_RESOURCES: Resources = { cpuMillis: 0, memoryBytes: 0, pods: 0, extended: new Map() };
 
 export type PodPhase = 'Pending' | 'ContainerCreating' | 'Running';
 type QueueState = 'active' | 'backoff' | 'unschedulable' | 'none';
@@ -135,6 +170,51 @@ interface SimNode {
   ticking: boolean;
   quietTicks: number;
   readyAtMs: number;
+  readonly capacityType: CapacityType;
+  readonly priceUsdPerHour: number;
+  terminatedAtMs: number | null;
+  /** Last time a pod was bound to or removed from the node (Karpenter's Consolidatable clock). */
+  lastPodChangeMs: number;
+  /** The NodeClaim behind a Karpenter node; null for node groups and unmanaged nodes. */
+  readonly claim: ClaimRuntime | null;
+}
+
+interface ClaimRuntime {
+  readonly name: string;
+  readonly poolIndex: number;
+  readonly nodeClass: NodeClassSpec;
+  /** Karpenter's allocatable for the node when it launched it (NodeClaim.status.allocatable). */
+  readonly believed: Resources;
+  nominatedUntilMs: number;
+  disrupting: boolean;
+  /** Workloads whose pending pods this NodeClaim was launched for, and a pod of each. */
+  readonly launchedFor: Map<string, string>;
+  /** Workloads that had a pod bound to the node. */
+  readonly held: Set<string>;
+  /** A consolidation replacement: the node it replaces, terminated once this one is Ready. */
+  replaces: SimNode | null;
+}
+
+interface KarpenterRuntime {
+  readonly settings: KarpenterScenarioSettings;
+  readonly pools: KarpenterPools;
+  windowStartMs: number | null;
+  lastTriggerMs: number;
+  readonly seenInWindow: Set<string>;
+  disruptionQueued: boolean;
+  readonly podMasks: Map<string, Int32Array | null>;
+  /** Karpenter's last verdict for each pending pod it could not place. */
+  readonly podFailures: Map<string, SolveFailure & { readonly atMs: number; readonly workload: string }>;
+  readonly launches: SimNode[];
+}
+
+interface QuotaFailure {
+  readonly atMs: number;
+  readonly capacityType: CapacityType;
+  readonly cls: QuotaClass;
+  readonly askedVcpus: number;
+  readonly limitVcpus: number;
+  readonly origin: string;
 }
 
 type EngineEvent =
@@ -147,7 +227,11 @@ type EngineEvent =
   | { readonly type: 'backoff-expired'; readonly pod: SimPod }
   | { readonly type: 'flush-unschedulable' }
   | { readonly type: 'ipamd-tick'; readonly node: SimNode }
-  | { readonly type: 'sandbox-retry'; readonly pod: SimPod };
+  | { readonly type: 'sandbox-retry'; readonly pod: SimPod }
+  | { readonly type: 'karpenter-batch' }
+  | { readonly type: 'karpenter-disruption' }
+  | { readonly type: 'karpenter-disrupt'; readonly nodes: readonly SimNode[]; readonly reason: string }
+  | { readonly type: 'sample' };
 
 /** Per subnet: what the findings and the summary need to know over time. */
 export interface SubnetTrack {
@@ -177,6 +261,42 @@ export interface RunRecord {
   readonly pendingSince: ReadonlyMap<string, number>;
   readonly launchFailures: readonly { readonly atMs: number; readonly group: string; readonly message: string }[];
   readonly nodesByOrigin: ReadonlyMap<string, number>;
+  readonly karpenter: KarpenterRecord | null;
+  readonly quotaFailures: readonly QuotaFailure[];
+  /** Pods Pending at the end, in all workloads. */
+  readonly pendingPods: number;
+}
+
+/** Nodes Karpenter launched for a workload's pods that none of them could hold. */
+export interface RunawayRecord {
+  readonly workload: string;
+  readonly pod: string;
+  readonly instanceType: string;
+  readonly nodePool: string;
+  readonly nodes: number;
+  readonly firstMs: number;
+  readonly lastMs: number;
+  readonly costUsd: number;
+  readonly believed: Resources;
+  readonly real: Resources;
+  readonly podRequests: Resources;
+  readonly daemonOverhead: Resources;
+  readonly stillPending: boolean;
+  /** The launched node's template: the kubelet's reservations and Karpenter's, side by side. */
+  readonly template: NodeTemplate;
+}
+
+export interface KarpenterRecord {
+  readonly settings: KarpenterScenarioSettings;
+  readonly runaways: readonly RunawayRecord[];
+  /** Pods Karpenter could not place at the end, by failure kind, with the NodePools whose limits stopped them. */
+  readonly unplaced: readonly {
+    readonly pod: string;
+    readonly workload: string;
+    readonly failure: SolveFailure;
+    readonly atMs: number;
+  }[];
+  readonly launchErrors: readonly { readonly atMs: number; readonly origin: string; readonly message: string }[];
 }
 
 class Engine {
@@ -215,6 +335,20 @@ class Engine {
   readonly launchFailures: { atMs: number; group: string; message: string }[] = [];
   readonly quietLimit: number;
   readonly hostNetworkDaemons: number;
+  readonly quota: QuotaUsage;
+  readonly quotaFailures: QuotaFailure[] = [];
+  readonly karpenter: KarpenterRuntime | null;
+  readonly karpenterLaunchErrors: { atMs: number; origin: string; message: string }[] = [];
+  readonly karpenterTemplates = new Map<string, NodeTemplate>();
+  readonly claimNames = new Set<string>();
+  readonly phaseCounts = { Pending: 0, ContainerCreating: 0, Running: 0 };
+  readonly series: SeriesPoint[] = [];
+  costSettledUsd = 0;
+  readonly costByType = new Map<string, number>();
+  readonly costByOrigin = new Map<string, number>();
+  nextCostEventMs = 0;
+  /** Bumped when the set of DaemonSets changes (Karpenter's overhead per type follows it). */
+  daemonVersion = 0;
 
   constructor(
     readonly input: SimInput,
@@ -256,6 +390,33 @@ class Engine {
     const all: Workload[] = [...scenario.addons.map(addonWorkload), ...input.workloads];
     for (const workload of all) this.addWorkload(workload);
     this.hostNetworkDaemons = this.daemonSets.filter((d) => d.template.hostNetwork).length;
+    this.quota = new QuotaUsage(scenario.quotas);
+    const karpenter = scenario.karpenter;
+    if (karpenter !== null && input.nodePools.length > 0) {
+      const zoneOfSubnet = new Map(scenario.subnets.map((sub) => [sub.id, sub.zone] as const));
+      this.karpenter = {
+        settings: karpenter,
+        pools: new KarpenterPools(
+          input.nodePools,
+          input.nodeClasses,
+          zoneOfSubnet,
+          catalog.catalog.instanceTypes,
+          karpenter,
+          this.settings,
+          scenario.observedMemoryBytes,
+          this.hostNetworkDaemons,
+        ),
+        windowStartMs: null,
+        lastTriggerMs: 0,
+        seenInWindow: new Set(),
+        disruptionQueued: false,
+        podMasks: new Map(),
+        podFailures: new Map(),
+        launches: [],
+      };
+    } else {
+      this.karpenter = null;
+    }
   }
 
   // ---------------------------------------------------------------- setup
@@ -350,6 +511,7 @@ class Engine {
       if (entry && entry.atMs <= scenario.durationMs) this.queue.push(entry.atMs, { type: 'timeline', index: i });
     }
     this.queue.push(0, { type: 'start-workloads' });
+    this.queue.push(0, { type: 'sample' });
   }
 
   private setupStaticNodes(spec: StaticNodesSpec): void {
@@ -357,34 +519,39 @@ class Engine {
     const type = this.lookupType(spec.instanceType);
     const pool = spec.nodePool === null ? null : this.input.nodePools.find((p) => p.name === spec.nodePool);
     const nodeClass = pool ? this.input.nodeClasses.find((c) => c.name === pool.nodeClass) : undefined;
-    const kubelet: Partial<KubeletSettings> = nodeClass ? nodeClass.kubelet : {};
-    const amiFamily = nodeClass?.amiFamily ?? 'al2023';
-    const labels: Record<string, string> = {};
-    if (pool) {
-      Object.assign(labels, pool.labels, {
-        'karpenter.sh/nodepool': pool.name,
-        'karpenter.sh/capacity-type': spec.capacityType,
-        'karpenter.k8s.aws/instance-family': type.family,
-        'karpenter.sh/registered': 'true',
-        'karpenter.sh/initialized': 'true',
+    const poolIndex = pool && this.karpenter ? this.karpenter.pools.catalogs.findIndex((c) => c.pool === pool) : -1;
+    let template: NodeTemplate;
+    if (poolIndex >= 0 && nodeClass) {
+      template = this.karpenterTemplate(poolIndex, type, spec.capacityType);
+      // Karpenter has seen these nodes register: its capacity cache holds their memory.
+      this.karpenter?.pools.markRegistered(nodeClass, type);
+    } else {
+      const kubelet: Partial<KubeletSettings> = nodeClass ? nodeClass.kubelet : {};
+      const labels: Record<string, string> = {};
+      if (pool) {
+        Object.assign(labels, pool.labels, {
+          [LABEL.nodePool]: pool.name,
+          [LABEL.capacityType]: spec.capacityType,
+          [LABEL.family]: type.family,
+        });
+      }
+      template = makeNodeTemplate({
+        origin: pool ? `nodePool/${pool.name}` : 'static',
+        instanceType: type,
+        amiFamily: nodeClass?.amiFamily ?? 'al2023',
+        launchedBy: pool && scenario.karpenter ? 'karpenter' : 'node-group',
+        capacityType: spec.capacityType,
+        kubelet: { ...kubelet, kubeReserved: kubelet.kubeReserved ?? NO_RESERVATION },
+        cni: this.settings,
+        karpenter: scenario.karpenter,
+        observedMemoryBytes: this.observedMemory(type),
+        hostNetworkPods: this.hostNetworkDaemons,
+        labels,
+        taints: pool ? pool.taints : [],
+        managedNodeGroup: false,
       });
+      this.templates.push(template);
     }
-    const template = makeNodeTemplate({
-      origin: pool ? `nodePool/${pool.name}` : 'static',
-      instanceType: type,
-      amiFamily,
-      launchedBy: pool && scenario.karpenter ? 'karpenter' : 'node-group',
-      capacityType: spec.capacityType,
-      kubelet: { ...kubelet, kubeReserved: kubelet.kubeReserved ?? NO_RESERVATION },
-      cni: this.settings,
-      karpenter: scenario.karpenter,
-      observedMemoryBytes: this.observedMemory(type),
-      hostNetworkPods: this.hostNetworkDaemons,
-      labels,
-      taints: pool ? pool.taints : [],
-      managedNodeGroup: false,
-    });
-    this.templates.push(template);
     const candidates = nodeClass ? nodeClass.subnetIds : scenario.subnets.map((s) => s.id);
     const inZone = candidates.filter((id) => spec.zone === null || this.subnets.get(id)?.zone === spec.zone);
     const subnetIds =
@@ -392,8 +559,61 @@ class Engine {
     for (let i = 0; i < spec.count; i += 1) {
       // Karpenter picks the zone's subnet with the most free addresses (subnet.go ZonalSubnetsForLaunch).
       const ordered = [...subnetIds].sort((a, b) => this.free(b) - this.free(a));
-      this.launchNode(template, null, ordered, true);
+      const claim = poolIndex >= 0 && nodeClass ? this.newClaim(poolIndex, nodeClass, type) : null;
+      this.launchNode(template, null, ordered, true, claim);
     }
+  }
+
+  /** The node a NodePool launches for a type and capacity type: kubelet as Karpenter configures it, its labels and taints. */
+  private karpenterTemplate(poolIndex: number, type: InstanceType, capacityType: CapacityType): NodeTemplate {
+    const key = `${poolIndex}\u0000${type.name}\u0000${capacityType}`;
+    const found = this.karpenterTemplates.get(key);
+    if (found) return found;
+    const catalog = this.karpenter?.pools.catalogs[poolIndex];
+    if (!catalog) throw new Error('simulate: unknown NodePool');
+    const poolType = catalog.types.find((t) => t.type === type);
+    const typeLabels = poolType?.labelsByOffering.find((l) => l !== undefined) ?? {};
+    const labels: Record<string, string> = { ...typeLabels, [LABEL.capacityType]: capacityType };
+    delete labels[LABEL.zone];
+    labels['karpenter.sh/registered'] = 'true';
+    labels['karpenter.sh/initialized'] = 'true';
+    const template = makeNodeTemplate({
+      origin: `nodePool/${catalog.pool.name}`,
+      instanceType: type,
+      amiFamily: catalog.nodeClass.amiFamily,
+      launchedBy: 'karpenter',
+      capacityType,
+      kubelet: catalog.nodeClass.kubelet,
+      cni: this.settings,
+      karpenter: this.input.scenario.karpenter,
+      observedMemoryBytes: this.observedMemory(type),
+      hostNetworkPods: this.hostNetworkDaemons,
+      labels,
+      taints: catalog.pool.taints,
+      managedNodeGroup: false,
+    });
+    this.karpenterTemplates.set(key, template);
+    this.templates.push(template);
+    return template;
+  }
+
+  private newClaim(poolIndex: number, nodeClass: NodeClassSpec, type: InstanceType): ClaimRuntime {
+    const catalog = this.karpenter?.pools.catalogs[poolIndex];
+    let name: string;
+    do name = `${catalog?.pool.name ?? 'nodepool'}-${randomSuffix(this.random)}`;
+    while (this.claimNames.has(name));
+    this.claimNames.add(name);
+    return {
+      name,
+      poolIndex,
+      nodeClass,
+      believed: this.karpenter?.pools.believedAllocatable(nodeClass, type) ?? ZERO_RESOURCES,
+      nominatedUntilMs: Number.NEGATIVE_INFINITY,
+      disrupting: false,
+      launchedFor: new Map(),
+      held: new Set(),
+      replaces: null,
+    };
   }
 
   private free(subnetId: string): number {
@@ -419,7 +639,16 @@ class Engine {
     group: NodeGroupRuntime | null,
     subnetIds: readonly string[],
     initial: boolean,
+    claim: ClaimRuntime | null = null,
   ): SimNode | null {
+    const type = template.instanceType;
+    if (!initial && !this.quota.admits(type, template.capacityType)) {
+      this.noteQuotaFailure(type, template.capacityType, template.origin);
+      const message = `Could not launch ${type.name}: ${this.quotaMessage(type, template.capacityType)}`;
+      this.launchFailures.push({ atMs: this.nowMs, group: template.origin, message });
+      this.record('Warning', 'FailedLaunch', group ? `nodegroup/${group.name}` : 'node/-', message);
+      return null;
+    }
     for (const subnetId of subnetIds) {
       const subnet = this.subnets.get(subnetId);
       if (!subnet) continue;
@@ -492,17 +721,25 @@ class Engine {
         ticking: false,
         quietTicks: 0,
         readyAtMs: Number.POSITIVE_INFINITY,
+        capacityType: template.capacityType,
+        priceUsdPerHour: hourlyPrice(type, template.capacityType, this.input.scenario.spotPriceRatio),
+        terminatedAtMs: null,
+        lastPodChangeMs: this.nowMs,
+        claim,
       };
       this.nodes.push(node);
       this.nodeBySched.set(node.sched, node);
       group?.nodes.push(node);
+      this.quota.add(type, template.capacityType, 1);
+      if (claim) this.karpenter?.launches.push(node);
       if (!initial) {
         this.nodesLaunched += 1;
+        const object = claim ? `nodeclaim/${claim.name}` : `node/${name}`;
         this.record(
           'Normal',
           'Launched',
-          `node/${name}`,
-          `Launched ${template.instanceType.name} in ${zone} (${subnetId})`,
+          object,
+          `Launched ${template.instanceType.name} ${template.capacityType} in ${zone} (${subnetId}) as ${name}`,
         );
         if (template.ready !== null) {
           this.queue.push(this.nowMs + this.input.scenario.launchMs, { type: 'node-ready', node });
@@ -522,6 +759,33 @@ class Engine {
     this.mutation += 1;
     this.moveRequested = true;
     this.record('Normal', 'NodeReady', `node/${node.name}`, `Node ${node.name} status is now: NodeReady`);
+    const claim = node.claim;
+    if (claim && this.karpenter) {
+      this.karpenter.pools.markRegistered(claim.nodeClass, node.template.instanceType);
+      this.record(
+        'Normal',
+        'Registered',
+        `nodeclaim/${claim.name}`,
+        `Status condition transitioned, Type: Registered, Status: True (node ${node.name})`,
+      );
+      this.record(
+        'Normal',
+        'Initialized',
+        `nodeclaim/${claim.name}`,
+        'Status condition transitioned, Type: Initialized, Status: True',
+      );
+      const replaced = claim.replaces;
+      if (replaced && !replaced.terminated) {
+        this.record(
+          'Normal',
+          'DisruptionTerminating',
+          `node/${replaced.name}`,
+          `Disrupting Node: Underutilized/Replace (replaced by ${node.name})`,
+        );
+        this.terminateNode(replaced);
+      }
+      this.scheduleDisruption();
+    }
     this.startTicking(node, this.nowMs);
     for (const daemonSet of this.daemonSets) if (!daemonSet.deleted) this.reconcileDaemonSet(daemonSet, [node]);
     this.requestSchedule();
@@ -529,6 +793,9 @@ class Engine {
 
   private terminateNode(node: SimNode): void {
     node.terminated = true;
+    node.terminatedAtMs = this.nowMs;
+    this.settleCost(node);
+    this.quota.add(node.template.instanceType, node.capacityType, -1);
     const wasReady = node.ready;
     node.ready = false;
     for (const pod of [...node.pods]) this.deletePod(pod, 'node terminated');
@@ -544,7 +811,11 @@ class Engine {
       `node/${node.name}`,
       `Node ${node.name} event: Removing Node from Controller`,
     );
-    for (const workload of this.workloads) if (workload.workload.kind !== 'DaemonSet') this.requestReconcile(workload);
+    // Workloads start at 0 (scenario.md, Time 0): a node lost in the preroll has no pods to replace.
+    if (this.nowMs >= 0) {
+      for (const workload of this.workloads)
+        if (workload.workload.kind !== 'DaemonSet') this.requestReconcile(workload);
+    }
   }
 
   /** The scheduler's node list: zones round-robin, nodes of a zone in the order they joined (the scheduler's node tree). */
@@ -791,6 +1062,7 @@ class Engine {
       troubleSinceMs: null,
     };
     workload.pods.set(key, pod);
+    this.phaseCounts.Pending += 1;
     this.podsCreated += 1;
     this.record('Normal', 'SuccessfulCreate', `${kindObject(workload)}`, `Created pod: ${name}`);
     this.enqueueActive(pod);
@@ -803,8 +1075,11 @@ class Engine {
     this.podNames.delete(pod.key);
     this.unschedulable.delete(pod);
     pod.queue = 'none';
+    this.phaseCounts[pod.phase] -= 1;
+    this.karpenter?.podFailures.delete(pod.key);
     const node = pod.node;
     if (node) {
+      node.lastPodChangeMs = this.nowMs;
       removePodFromNode(node.sched, pod.sched);
       this.topology.onUnbind(pod.sched, node.sched);
       node.pods.delete(pod);
@@ -896,6 +1171,8 @@ class Engine {
     pod.troubleSinceMs ??= this.nowMs;
     this.unschedulable.add(pod);
     this.record('Warning', 'FailedScheduling', `pod/${pod.name}`, message);
+    // Karpenter acts on pods the scheduler marked Unschedulable, never on DaemonSet pods (IsProvisionable).
+    if (this.karpenter && !pod.daemonNode) this.karpenterTrigger(pod.key);
     if (!this.flushQueued) {
       this.flushQueued = true;
       this.queue.push(this.nowMs + UNSCHEDULABLE_FLUSH_INTERVAL_MS, { type: 'flush-unschedulable' });
@@ -903,12 +1180,14 @@ class Engine {
   }
 
   private bind(pod: SimPod, node: SimNode): void {
+    this.setPhase(pod, 'ContainerCreating');
+    node.lastPodChangeMs = this.nowMs;
+    node.claim?.held.add(pod.workload.key);
     addPodToNode(node.sched, pod.sched);
     this.topology.onBind(pod.sched, node.sched);
     this.mutation += 1;
     pod.node = node;
     pod.queue = 'none';
-    pod.phase = 'ContainerCreating';
     pod.reason = null;
     pod.message = null;
     pod.troubleSinceMs = null;
@@ -953,13 +1232,569 @@ class Engine {
   }
 
   private podRunning(pod: SimPod): void {
-    pod.phase = 'Running';
+    this.setPhase(pod, 'Running');
     pod.reason = null;
     pod.message = null;
     pod.troubleSinceMs = null;
     if (pod.node) this.startTicking(pod.node, this.nowMs);
     this.record('Normal', 'Started', `pod/${pod.name}`, `Started pod on ${pod.node?.name ?? '?'}`);
     if (pod.workload.workload.kind === 'StatefulSet') this.requestReconcile(pod.workload);
+  }
+
+  private setPhase(pod: SimPod, phase: PodPhase): void {
+    this.phaseCounts[pod.phase] -= 1;
+    this.phaseCounts[phase] += 1;
+    pod.phase = phase;
+  }
+
+  // ---------------------------------------------------------------- quotas and cost
+
+  private noteQuotaFailure(type: InstanceType, capacityType: CapacityType, origin: string): void {
+    const cls = quotaClass(type);
+    if (cls === null) return;
+    this.quotaFailures.push({
+      atMs: Math.max(0, this.nowMs),
+      capacityType,
+      cls,
+      askedVcpus: this.quota.inUse(capacityType, cls) + (type.hardware?.vcpu ?? 0),
+      limitVcpus: this.quota.limit(capacityType, cls) ?? 0,
+      origin,
+    });
+  }
+
+  /** EC2's error for a launch past the vCPU quota. */
+  private quotaMessage(type: InstanceType, capacityType: CapacityType): string {
+    const cls = quotaClass(type);
+    const limit = cls === null ? null : this.quota.limit(capacityType, cls);
+    return (
+      `${quotaErrorCode(capacityType)}: You have requested more vCPU capacity than your current vCPU limit of ` +
+      `${limit ?? '?'} allows for the instance bucket that the specified instance type belongs to`
+    );
+  }
+
+  /** Cost a node accrued in [0, now]: nodes that exist before 0 are billed from 0. */
+  private nodeCost(node: SimNode, untilMs: number): number {
+    const from = Math.max(0, node.launchedAtMs);
+    const to = Math.min(untilMs, node.terminatedAtMs ?? untilMs);
+    return to > from ? (node.priceUsdPerHour * (to - from)) / 3_600_000 : 0;
+  }
+
+  private settleCost(node: SimNode): void {
+    const cost = this.nodeCost(node, this.nowMs);
+    this.costSettledUsd += cost;
+    const type = node.template.instanceType.name;
+    this.costByType.set(type, (this.costByType.get(type) ?? 0) + cost);
+    this.costByOrigin.set(node.template.origin, (this.costByOrigin.get(node.template.origin) ?? 0) + cost);
+  }
+
+  /** Cost so far and the hourly rate of the nodes running now. */
+  private costNow(): { totalUsd: number; ratePerHour: number } {
+    let total = this.costSettledUsd;
+    let rate = 0;
+    for (const node of this.nodes) {
+      if (node.terminated) continue;
+      total += this.nodeCost(node, this.nowMs);
+      rate += node.priceUsdPerHour;
+    }
+    return { totalUsd: total, ratePerHour: rate };
+  }
+
+  private sample(): void {
+    const cost = this.costNow();
+    let nodes = 0;
+    for (const node of this.nodes) if (!node.terminated) nodes += 1;
+    const freeBySubnet: Record<string, number> = {};
+    for (const [id, subnet] of this.subnets) freeBySubnet[id] = freeAddresses(subnet);
+    this.series.push({
+      atMs: this.nowMs,
+      running: this.phaseCounts.Running,
+      pending: this.phaseCounts.Pending,
+      containerCreating: this.phaseCounts.ContainerCreating,
+      nodes,
+      costUsd: cost.totalUsd,
+      freeBySubnet,
+      quotaVcpus: this.quota.snapshot(),
+    });
+    if (this.nowMs >= this.nextCostEventMs) {
+      this.nextCostEventMs = this.nowMs + COST_EVENT_INTERVAL_MS;
+      const quota = Object.entries(this.quota.snapshot())
+        .map(([key, used]) => {
+          const [capacityType, cls] = key.split('/') as [CapacityType, QuotaClass];
+          const limit = this.quota.limit(capacityType, cls);
+          return `${key} ${used}${limit === null ? '' : `/${limit}`} vCPUs`;
+        })
+        .join(', ');
+      this.record(
+        'Normal',
+        'Cost',
+        'cluster',
+        `$${cost.totalUsd.toFixed(2)} so far, $${cost.ratePerHour.toFixed(2)}/h now on ${nodes} nodes` +
+          (quota ? `; quota use ${quota}` : ''),
+      );
+    }
+  }
+
+  // ---------------------------------------------------------------- Karpenter: provisioning
+
+  /** The batcher: the first pod opens a window; each new pod extends it by batchIdleDuration, up to batchMaxDuration. */
+  private karpenterTrigger(podKey: string): void {
+    const k = this.karpenter;
+    if (!k) return;
+    if (k.windowStartMs === null) {
+      k.windowStartMs = this.nowMs;
+      k.lastTriggerMs = this.nowMs;
+      k.seenInWindow.clear();
+      k.seenInWindow.add(podKey);
+      this.queue.push(this.nowMs + k.settings.batchIdleDurationMs, { type: 'karpenter-batch' });
+      return;
+    }
+    if (!k.seenInWindow.has(podKey)) {
+      k.seenInWindow.add(podKey);
+      k.lastTriggerMs = this.nowMs;
+    }
+  }
+
+  private karpenterBatch(): void {
+    const k = this.karpenter;
+    if (!k || k.windowStartMs === null) return;
+    const deadline = Math.min(
+      k.lastTriggerMs + k.settings.batchIdleDurationMs,
+      k.windowStartMs + k.settings.batchMaxDurationMs,
+    );
+    if (this.nowMs < deadline) {
+      this.queue.push(deadline, { type: 'karpenter-batch' });
+      return;
+    }
+    k.windowStartMs = null;
+    this.provision();
+  }
+
+  private solvePod(pod: SimPod): SolvePod {
+    return { key: pod.key, classKey: pod.workload.key, template: pod.sched.template, createdAtMs: pod.createdAtMs };
+  }
+
+  private daemonTemplates(): PodTemplate[] {
+    return this.daemonSets
+      .filter((d) => !d.deleted)
+      .map((d) => ({ ...d.template, tolerations: daemonTolerations(d.template) }));
+  }
+
+  /** Karpenter's view of every node it can place pods on: Ready nodes by their real numbers, in-flight NodeClaims by its own. */
+  private existingForSolve(exclude: ReadonlySet<SimNode>): ExistingNode[] {
+    const k = this.karpenter;
+    const out: ExistingNode[] = [];
+    if (!k) return out;
+    const daemons = this.daemonTemplates();
+    for (const node of this.nodes) {
+      if (node.terminated || exclude.has(node) || node.claim?.disrupting) continue;
+      if (node.ready) {
+        const a = node.sched.allocatable;
+        const r = node.sched.requested;
+        const extended = new Map<string, number>();
+        for (const [name, amount] of a.extended) extended.set(name, amount - (r.extended.get(name) ?? 0));
+        out.push({
+          name: node.name,
+          sched: node.sched,
+          initialized: true,
+          remaining: {
+            cpuMillis: a.cpuMillis - r.cpuMillis,
+            memoryBytes: a.memoryBytes - r.memoryBytes,
+            pods: a.pods - r.pods,
+            extended,
+          },
+        });
+      } else if (node.claim && node.template.ready !== null) {
+        // An uninitialized NodeClaim: Karpenter's estimate, less the DaemonSet pods that will run there.
+        const claim = node.claim;
+        const catalog = k.pools.catalogs[claim.poolIndex];
+        const t = catalog?.types.findIndex((p) => p.type === node.template.instanceType) ?? -1;
+        const overhead =
+          t >= 0
+            ? (k.pools.daemonOverhead(claim.poolIndex, daemons, this.daemonVersion)[t] ?? ZERO_RESOURCES)
+            : ZERO_RESOURCES;
+        const b = claim.believed;
+        const extended = new Map<string, number>();
+        for (const [name, amount] of b.extended) extended.set(name, amount - (overhead.extended.get(name) ?? 0));
+        out.push({
+          name: node.name,
+          sched: node.sched,
+          initialized: false,
+          remaining: {
+            cpuMillis: b.cpuMillis - overhead.cpuMillis,
+            memoryBytes: b.memoryBytes - overhead.memoryBytes,
+            pods: b.pods - overhead.pods,
+            extended,
+          },
+        });
+      }
+    }
+    return out;
+  }
+
+  /** Each NodePool as one Solve sees it: believed allocatable, DaemonSet overhead, available offerings, limits left. */
+  private solvePools(): SolvePool[] {
+    const k = this.karpenter;
+    if (!k) return [];
+    const daemons = this.daemonTemplates();
+    return k.pools.catalogs.map((catalog, index) => {
+      const limits: RemainingLimits = {
+        cpuMillis: catalog.pool.limits.get('cpu') ?? null,
+        memoryBytes: catalog.pool.limits.get('memory') ?? null,
+        nodes: catalog.pool.limits.get('nodes') ?? null,
+      };
+      for (const node of this.nodes) {
+        if (node.terminated || node.claim?.poolIndex !== index) continue;
+        const capacity = k.pools.believedCapacity(node.claim.nodeClass, node.template.instanceType);
+        if (limits.cpuMillis !== null) limits.cpuMillis -= capacity.cpuMillis;
+        if (limits.memoryBytes !== null) limits.memoryBytes -= capacity.memoryBytes;
+        if (limits.nodes !== null) limits.nodes -= 1;
+      }
+      return {
+        catalog,
+        allocatable: k.pools.allocatables(index),
+        capacity: k.pools.capacities(index),
+        daemonOverhead: k.pools.daemonOverhead(index, daemons, this.daemonVersion),
+        available: k.pools.availableMasks(index, this.nowMs),
+        limits,
+        podMasks: (pod: SolvePod) => {
+          const key = `${index}\u0000${pod.classKey}`;
+          let masks = k.podMasks.get(key);
+          if (masks === undefined) {
+            masks = podOfferingMasks(catalog, pod.template);
+            k.podMasks.set(key, masks);
+          }
+          return masks;
+        },
+      };
+    });
+  }
+
+  /** Pods the scheduler marked Unschedulable, by key (Karpenter's provisionable pods). */
+  private provisionablePods(): Map<string, SimPod> {
+    const byKey = new Map<string, SimPod>();
+    for (const workload of this.workloads) {
+      if (workload.workload.kind === 'DaemonSet') continue;
+      for (const pod of workload.pods.values()) {
+        if (pod.node !== null || pod.deleted || pod.reason !== 'FailedScheduling') continue;
+        byKey.set(pod.key, pod);
+      }
+    }
+    return byKey;
+  }
+
+  /**
+   * Karpenter's SimulateScheduling for a disruption: the candidate's pods and every pending pod, on the
+   * nodes left. Valid when every one of the candidate's pods finds a place; the new NodeClaims it needs
+   * (for them or the pending pods) decide between delete (none) and replace (one).
+   */
+  private simulateWithout(node: SimNode): { valid: boolean; claims: readonly NewClaim[] } {
+    const own = this.nonDaemonPods(node).map((p) => this.solvePod(p));
+    const pending = [...this.provisionablePods().values()].map((p) => this.solvePod(p));
+    const result = solve([...own, ...pending], this.existingForSolve(new Set([node])), this.solvePools());
+    const valid = own.every((p) => !result.failed.has(p.key));
+    return { valid, claims: result.claims };
+  }
+
+  /** One provisioning loop: the pods the scheduler marked Unschedulable, packed onto existing, in-flight and new nodes. */
+  private provision(): void {
+    const k = this.karpenter;
+    if (!k) return;
+    const byKey = this.provisionablePods();
+    if (byKey.size === 0) return;
+    const pending = [...byKey.values()].map((p) => this.solvePod(p));
+    const result = solve(pending, this.existingForSolve(new Set()), this.solvePools());
+    const nominationMs = Math.max(2 * k.settings.batchMaxDurationMs, 10_000);
+    const nodeByName = new Map(this.nodes.map((n) => [n.name, n] as const));
+    for (const [name, pods] of result.existing) {
+      const node = nodeByName.get(name);
+      if (!node) continue;
+      if (node.claim) node.claim.nominatedUntilMs = this.nowMs + nominationMs;
+      if (this.events) {
+        const target = node.claim && !node.ready ? `nodeclaim/${node.claim.name}` : `node/${node.name}`;
+        for (const pod of pods) {
+          const simPod = byKey.get(pod.key);
+          if (simPod) this.record('Normal', 'Nominated', `pod/${simPod.name}`, `Pod should schedule on: ${target}`);
+        }
+      }
+    }
+    for (const [key, failure] of result.failed) {
+      const previous = k.podFailures.get(key);
+      const pod = byKey.get(key);
+      k.podFailures.set(key, {
+        ...failure,
+        atMs: previous?.message === failure.message ? previous.atMs : this.nowMs,
+        workload: pod?.workload.key ?? '',
+      });
+      if (pod && previous?.message !== failure.message) {
+        this.record('Warning', 'FailedScheduling', `pod/${pod.name}`, `Failed to schedule pod, ${failure.message}`);
+      }
+    }
+    for (const claim of result.claims) {
+      for (const pod of claim.pods) k.podFailures.delete(pod.key);
+      this.launchClaim(claim, byKey, nominationMs);
+    }
+  }
+
+  /**
+   * CreateFleet for one NodeClaim: Spot when the NodeClaim allows it and a Spot offering is available,
+   * else On-Demand; the cheapest types first, at most 60; in the zone whose subnet has the most free
+   * addresses. Quota and address errors mark the offerings unavailable for 3 minutes.
+   */
+  private launchClaim(claim: NewClaim, byKey: ReadonlyMap<string, SimPod>, nominationMs: number): SimNode | null {
+    const k = this.karpenter;
+    const catalog = k?.pools.catalogs[claim.pool];
+    if (!k || !catalog) return null;
+    // Offerings marked unavailable since the Solve (an earlier NodeClaim of this batch failed) are left out.
+    const available = k.pools.availableMasks(claim.pool, this.nowMs);
+    const masks = claim.candidates.map((t, i) => (claim.masks[i] ?? 0) & (available[t] ?? 0));
+    const spotBits = catalog.zones.reduce((bits, _z, i) => bits | offeringBit(i, 'spot'), 0);
+    const capacityType: CapacityType = masks.some((m) => (m & spotBits) !== 0) ? 'spot' : 'on-demand';
+    const ratio = this.input.scenario.spotPriceRatio;
+    const options = claim.candidates
+      .map((t, i) => ({ poolType: catalog.types[t], mask: masks[i] ?? 0 }))
+      .filter((o) => o.poolType !== undefined)
+      .map((o) => ({ type: o.poolType?.type as InstanceType, mask: o.mask }))
+      .filter((o) => catalog.zones.some((_z, zi) => (o.mask & offeringBit(zi, capacityType)) !== 0))
+      .sort(
+        (a, b) =>
+          hourlyPrice(a.type, capacityType, ratio) - hourlyPrice(b.type, capacityType, ratio) ||
+          (a.type.name < b.type.name ? -1 : 1),
+      )
+      .slice(0, FLEET_MAX_TYPES);
+    const origin = `nodePool/${catalog.pool.name}`;
+    const quotaBlocked: InstanceType[] = [];
+    let lastError: string | null = null;
+    for (const option of options) {
+      if (!this.quota.admits(option.type, capacityType)) {
+        quotaBlocked.push(option.type);
+        continue;
+      }
+      const zones = catalog.zones
+        .map((zone, zi) => ({ zone, zi }))
+        .filter(({ zi }) => (option.mask & offeringBit(zi, capacityType)) !== 0)
+        .map(({ zone }) => {
+          const subnets = catalog.nodeClass.subnetIds
+            .filter((id) => this.subnets.get(id)?.zone === zone)
+            .sort((a, b) => this.free(b) - this.free(a) || (a < b ? -1 : 1));
+          return { zone, subnets, free: subnets.length > 0 ? this.free(subnets[0] as string) : 0 };
+        })
+        .sort((a, b) => b.free - a.free || (a.zone < b.zone ? -1 : 1));
+      for (const zone of zones) {
+        const runtime = this.newClaim(claim.pool, catalog.nodeClass, option.type);
+        const template = this.karpenterTemplate(claim.pool, option.type, capacityType);
+        const failuresBefore = this.launchFailures.length;
+        const node = this.launchNode(template, null, zone.subnets.slice(0, 1), false, runtime);
+        if (node) {
+          runtime.nominatedUntilMs = this.nowMs + nominationMs;
+          for (const pod of claim.pods) {
+            const simPod = byKey.get(pod.key);
+            if (!simPod) continue;
+            if (!runtime.launchedFor.has(simPod.workload.key)) runtime.launchedFor.set(simPod.workload.key, simPod.key);
+            this.record(
+              'Normal',
+              'Nominated',
+              `pod/${simPod.name}`,
+              `Pod should schedule on: nodeclaim/${runtime.name}`,
+            );
+          }
+          this.scheduleDisruption();
+          return node;
+        }
+        // launchNode recorded the address failure; Karpenter reports it as its own launch error.
+        this.launchFailures.length = failuresBefore;
+        k.pools.markUnavailable(option.type.name, zone.zone, capacityType, this.nowMs + UNAVAILABLE_OFFERINGS_TTL_MS);
+        lastError = `InsufficientFreeAddressesInSubnet: There are not enough free addresses in subnet '${zone.subnets[0] ?? '?'}' to satisfy the requested number of instances.`;
+      }
+    }
+    if (quotaBlocked.length > 0) {
+      const first = quotaBlocked[0] as InstanceType;
+      this.noteQuotaFailure(first, capacityType, origin);
+      for (const type of quotaBlocked) {
+        for (const zone of catalog.zones) {
+          k.pools.markUnavailable(type.name, zone, capacityType, this.nowMs + UNAVAILABLE_OFFERINGS_TTL_MS);
+        }
+      }
+      lastError ??= this.quotaMessage(first, capacityType);
+    }
+    const message = `Failed to launch a NodeClaim of ${catalog.pool.name} (${claim.pods.length} pods, ${capacityType}): ${lastError ?? 'no offering available'}`;
+    this.karpenterLaunchErrors.push({ atMs: Math.max(0, this.nowMs), origin, message });
+    this.record('Warning', 'InsufficientCapacityError', `nodepool/${catalog.pool.name}`, message);
+    return null;
+  }
+
+  // ---------------------------------------------------------------- Karpenter: disruption
+
+  private scheduleDisruption(): void {
+    const k = this.karpenter;
+    if (!k || k.disruptionQueued) return;
+    k.disruptionQueued = true;
+    // Karpenter's controllers act on the cluster from time 0, when the manifests are applied.
+    this.queue.push(Math.max(0, this.nowMs) + DISRUPTION_POLL_MS, { type: 'karpenter-disruption' });
+  }
+
+  private nonDaemonPods(node: SimNode): SimPod[] {
+    const out: SimPod[] = [];
+    for (const pod of node.pods) if (!pod.daemonNode) out.push(pod);
+    return out;
+  }
+
+  /** How many more nodes of the NodePool may be disrupted now: 10% of its nodes, rounded up, less those in progress. */
+  private budgetLeft(poolIndex: number): number {
+    let total = 0;
+    let disrupting = 0;
+    for (const node of this.nodes) {
+      if (node.terminated || node.claim?.poolIndex !== poolIndex) continue;
+      total += 1;
+      if (node.claim.disrupting) disrupting += 1;
+    }
+    return Math.ceil(total * DEFAULT_BUDGET_SHARE) - disrupting;
+  }
+
+  /** Candidates: initialized Karpenter nodes, not nominated, not disrupting, past consolidateAfter since their last pod change. */
+  private disruptionCandidates(): SimNode[] {
+    const k = this.karpenter;
+    if (!k) return [];
+    const out: SimNode[] = [];
+    for (const node of this.nodes) {
+      const claim = node.claim;
+      if (!claim || node.terminated || !node.ready || claim.disrupting) continue;
+      if (claim.nominatedUntilMs > this.nowMs) continue;
+      const after = k.pools.catalogs[claim.poolIndex]?.pool.consolidateAfterMs ?? null;
+      if (after === null || this.nowMs - Math.max(0, node.lastPodChangeMs) < after) continue;
+      out.push(node);
+    }
+    return out;
+  }
+
+  /** One pass of the disruption controller: Emptiness, then single-node consolidation; the first that acts wins. */
+  private disruptionPass(): void {
+    const k = this.karpenter;
+    if (!k) return;
+    k.disruptionQueued = false;
+    const candidates = this.disruptionCandidates();
+    const empty = candidates.filter((n) => this.nonDaemonPods(n).length === 0);
+    if (empty.length > 0) {
+      const chosen: SimNode[] = [];
+      const budgets = new Map<number, number>();
+      for (const node of empty) {
+        const pool = node.claim?.poolIndex ?? -1;
+        const left = budgets.get(pool) ?? this.budgetLeft(pool);
+        if (left <= 0) continue;
+        budgets.set(pool, left - 1);
+        chosen.push(node);
+      }
+      if (chosen.length > 0) {
+        for (const node of chosen) if (node.claim) node.claim.disrupting = true;
+        this.queue.push(this.nowMs + DISRUPTION_VALIDATION_MS, {
+          type: 'karpenter-disrupt',
+          nodes: chosen,
+          reason: 'Empty',
+        });
+      }
+    } else {
+      this.consolidateOne(candidates);
+    }
+    if (this.nodes.some((n) => n.claim && !n.terminated)) this.scheduleDisruption();
+  }
+
+  /**
+   * Single-node consolidation (WhenEmptyOrUnderutilized): the first candidate whose pods fit on the other
+   * nodes is deleted; one whose pods fit on one new, cheaper node is replaced.
+   */
+  private consolidateOne(candidates: readonly SimNode[]): void {
+    const k = this.karpenter;
+    if (!k) return;
+    const eligible = candidates
+      .filter(
+        (n) => k.pools.catalogs[n.claim?.poolIndex ?? -1]?.pool.consolidationPolicy === 'WhenEmptyOrUnderutilized',
+      )
+      .sort(
+        (a, b) =>
+          this.nonDaemonPods(a).length - this.nonDaemonPods(b).length ||
+          b.priceUsdPerHour - a.priceUsdPerHour ||
+          (a.name < b.name ? -1 : 1),
+      )
+      .slice(0, CONSOLIDATION_CANDIDATES_PER_PASS);
+    for (const node of eligible) {
+      const claim = node.claim;
+      if (!claim || this.budgetLeft(claim.poolIndex) <= 0) continue;
+      const result = this.simulateWithout(node);
+      if (!result.valid || result.claims.length > 1) continue;
+      if (result.claims.length === 0) {
+        claim.disrupting = true;
+        this.queue.push(this.nowMs + DISRUPTION_VALIDATION_MS, {
+          type: 'karpenter-disrupt',
+          nodes: [node],
+          reason: 'Underutilized/Delete',
+        });
+        return;
+      }
+      const replacement = result.claims[0] as NewClaim;
+      const catalog = k.pools.catalogs[replacement.pool];
+      if (!catalog) continue;
+      const cheapest = Math.min(
+        ...replacement.candidates.map((t) => {
+          const type = catalog.types[t]?.type;
+          return type
+            ? hourlyPrice(type, node.capacityType, this.input.scenario.spotPriceRatio)
+            : Number.POSITIVE_INFINITY;
+        }),
+      );
+      if (cheapest >= node.priceUsdPerHour) continue;
+      claim.disrupting = true;
+      this.queue.push(this.nowMs + DISRUPTION_VALIDATION_MS, {
+        type: 'karpenter-disrupt',
+        nodes: [node],
+        reason: 'Underutilized/Replace',
+      });
+      return;
+    }
+  }
+
+  /** After the validation delay: still a valid decision? Then launch a replacement or terminate. */
+  private executeDisruption(nodes: readonly SimNode[], reason: string): void {
+    for (const node of nodes) {
+      const claim = node.claim;
+      if (!claim || node.terminated) continue;
+      const podsLeft = this.nonDaemonPods(node);
+      const stillValid = reason === 'Empty' ? podsLeft.length === 0 : true;
+      if (!stillValid) {
+        claim.disrupting = false;
+        continue;
+      }
+      if (reason !== 'Empty') {
+        // Re-validate: the decision must still hold after the delay (validation.go).
+        const result = this.simulateWithout(node);
+        const wanted = reason === 'Underutilized/Delete' ? 0 : 1;
+        if (!result.valid || result.claims.length !== wanted) {
+          claim.disrupting = false;
+          continue;
+        }
+      }
+      if (reason === 'Underutilized/Replace') {
+        const result = this.simulateWithout(node);
+        const replacement = result.claims[0];
+        if (!replacement) {
+          claim.disrupting = false;
+          continue;
+        }
+        const launched = this.launchClaim(replacement, new Map(), 0);
+        if (!launched?.claim) {
+          claim.disrupting = false;
+          continue;
+        }
+        launched.claim.replaces = node;
+        this.record(
+          'Normal',
+          'DisruptionLaunching',
+          `nodeclaim/${launched.claim.name}`,
+          `Launching NodeClaim: Underutilized/Replace of ${node.name}`,
+        );
+        continue;
+      }
+      this.record('Normal', 'DisruptionTerminating', `node/${node.name}`, `Disrupting Node: ${reason}`);
+      this.terminateNode(node);
+    }
   }
 
   // ---------------------------------------------------------------- the loop
@@ -1024,6 +1859,21 @@ class Engine {
       case 'sandbox-retry':
         if (!event.pod.deleted && event.pod.phase === 'ContainerCreating') this.startSandbox(event.pod);
         return;
+      case 'karpenter-batch':
+        this.karpenterBatch();
+        return;
+      case 'karpenter-disruption':
+        this.disruptionPass();
+        return;
+      case 'karpenter-disrupt':
+        this.executeDisruption(event.nodes, event.reason);
+        return;
+      case 'sample':
+        this.sample();
+        if (this.nowMs + SERIES_INTERVAL_MS <= this.input.scenario.durationMs) {
+          this.queue.push(this.nowMs + SERIES_INTERVAL_MS, { type: 'sample' });
+        }
+        return;
     }
   }
 
@@ -1044,6 +1894,7 @@ class Engine {
         const workload = this.workloadsByKey.get(workloadKey(action.target));
         if (!workload) return;
         workload.deleted = true;
+        if (workload.workload.kind === 'DaemonSet') this.daemonVersion += 1;
         for (const pod of [...workload.pods.values()]) this.deletePod(pod, `${kindObject(workload)} deleted`);
         return;
       }
@@ -1124,7 +1975,70 @@ class Engine {
       pendingSince,
       launchFailures: this.launchFailures,
       nodesByOrigin,
+      karpenter: this.karpenterRecord(),
+      quotaFailures: this.quotaFailures,
+      pendingPods: this.phaseCounts.Pending,
     };
+  }
+
+  /** What Karpenter did that the findings judge: launch loops, pods it could not place, launch errors. */
+  private karpenterRecord(): KarpenterRecord | null {
+    const k = this.karpenter;
+    if (!k) return null;
+    const daemons = this.daemonTemplates();
+    // Group the nodes launched for each workload by type: a group none of whose nodes ever held a pod of it is a loop.
+    const groups = new Map<string, { workload: string; pod: string; nodes: SimNode[] }>();
+    for (const node of k.launches) {
+      const claim = node.claim;
+      if (!claim || node.initial || node.readyAtMs > this.nowMs) continue;
+      for (const [workload, pod] of claim.launchedFor) {
+        if (claim.held.has(workload)) continue;
+        const key = `${workload}\u0000${node.template.instanceType.name}`;
+        const group = groups.get(key) ?? { workload, pod, nodes: [] };
+        group.nodes.push(node);
+        groups.set(key, group);
+      }
+    }
+    const runaways: RunawayRecord[] = [];
+    for (const group of groups.values()) {
+      const runtime = this.workloadsByKey.get(group.workload);
+      const first = group.nodes[0];
+      if (!runtime || !first?.claim || group.nodes.length < RUNAWAY_MIN_NODES) continue;
+      // Not a loop if the workload's pods did land on another node of this type.
+      const heldElsewhere = k.launches.some(
+        (n) => n.template.instanceType === first.template.instanceType && n.claim?.held.has(group.workload),
+      );
+      if (heldElsewhere) continue;
+      const catalog = k.pools.catalogs[first.claim.poolIndex];
+      const t = catalog?.types.findIndex((p) => p.type === first.template.instanceType) ?? -1;
+      const overhead =
+        t >= 0
+          ? (k.pools.daemonOverhead(first.claim.poolIndex, daemons, this.daemonVersion)[t] ?? ZERO_RESOURCES)
+          : ZERO_RESOURCES;
+      let stillPending = false;
+      for (const pod of runtime.pods.values()) if (pod.phase === 'Pending') stillPending = true;
+      runaways.push({
+        workload: group.workload,
+        pod: group.pod,
+        instanceType: first.template.instanceType.name,
+        nodePool: catalog?.pool.name ?? '?',
+        nodes: group.nodes.length,
+        firstMs: Math.max(0, first.launchedAtMs),
+        lastMs: Math.max(0, group.nodes[group.nodes.length - 1]?.launchedAtMs ?? 0),
+        costUsd: group.nodes.reduce((sum, n) => sum + this.nodeCost(n, this.nowMs), 0),
+        believed: first.claim.believed,
+        real: first.sched.allocatable,
+        podRequests: podRequests(runtime.template),
+        daemonOverhead: overhead,
+        stillPending,
+        template: first.template,
+      });
+    }
+    const unplaced: { pod: string; workload: string; failure: SolveFailure; atMs: number }[] = [];
+    for (const [pod, failure] of k.podFailures) {
+      unplaced.push({ pod, workload: failure.workload, failure, atMs: Math.max(0, failure.atMs) });
+    }
+    return { settings: k.settings, runaways, unplaced, launchErrors: this.karpenterLaunchErrors };
   }
 
   result(): SimResult {
@@ -1172,6 +2086,8 @@ class Engine {
         };
       }),
       findings: collectFindings(record),
+      costUsd: this.costSummary(),
+      series: this.series,
       events: this.events,
       stats: {
         events: this.eventsProcessed,
@@ -1179,6 +2095,23 @@ class Engine {
         podsCreated: this.podsCreated,
       },
     };
+  }
+
+  private costSummary(): CostSummary {
+    const byType = new Map(this.costByType);
+    const byGroup = new Map(this.costByOrigin);
+    let total = this.costSettledUsd;
+    for (const node of this.nodes) {
+      if (node.terminated) continue;
+      const cost = this.nodeCost(node, this.nowMs);
+      total += cost;
+      const type = node.template.instanceType.name;
+      byType.set(type, (byType.get(type) ?? 0) + cost);
+      byGroup.set(node.template.origin, (byGroup.get(node.template.origin) ?? 0) + cost);
+    }
+    const round = (m: Map<string, number>) =>
+      sortRecord(Object.fromEntries([...m].map(([key, usd]) => [key, roundUsd(usd)])));
+    return { totalUsd: roundUsd(total), byType: round(byType), byGroup: round(byGroup) };
   }
 
   /** For tests: every live pod with its node and address, and every node with its usage. */
@@ -1234,6 +2167,11 @@ function findAddress(state: IpamdState, podKey: string): number | null {
     }
   }
   return state.branches.find((b) => b.podKey === podKey && b.deletedAtMs === null)?.address ?? null;
+}
+
+/** Dollars to a hundredth of a cent: enough for a per-second bill, stable in golden files. */
+function roundUsd(usd: number): number {
+  return Math.round(usd * 10_000) / 10_000;
 }
 
 function kindObject(workload: WorkloadRuntime): string {

@@ -58,6 +58,8 @@ export function sampleSimResult(partial: Partial<SimResult> = {}): SimResult {
         idleInWarmPools: 0,
       },
     ],
+    costUsd: { totalUsd: 0.384, byType: { 'm5.large': 0.384 }, byGroup: { 'nodeGroup/ng-1': 0.384 } },
+    series: [],
     findings: [
       {
         code: 'PODS_STUCK_NO_IP',
