@@ -3,12 +3,19 @@
  * so that a test states only what it is about.
  */
 
+import { LATEST_KARPENTER_VERSION } from '../core/karpenter-version.js';
+import { DEFAULT_KUBELET, DEFAULT_VM_MEMORY_OVERHEAD_PERCENT } from '../core/node-config.js';
 import { MEBIBYTE } from '../core/quantity.js';
 import type {
+  KarpenterScenarioSettings,
+  NodeClassSpec,
   NodeGroupSpec,
+  NodePoolRequirement,
+  NodePoolSpec,
   PodTemplate,
   Scenario,
   ScenarioSubnet,
+  SelectorOperator,
   SimInput,
   TimelineEntry,
   Workload,
@@ -117,4 +124,45 @@ export function simInput(
 
 export function at(minutes: number, action: TimelineEntry['action']): TimelineEntry {
   return { atMs: minutes * 60_000, action };
+}
+
+export function nodePool(name: string, partial: Partial<NodePoolSpec> = {}): NodePoolSpec {
+  return {
+    name,
+    requirements: [],
+    nodeClass: 'default',
+    taints: [],
+    labels: {},
+    limits: new Map(),
+    weight: 0,
+    consolidationPolicy: 'WhenEmptyOrUnderutilized',
+    consolidateAfterMs: 0,
+    ...partial,
+  };
+}
+
+export function nodeClass(subnetIds: readonly string[], partial: Partial<NodeClassSpec> = {}): NodeClassSpec {
+  return {
+    name: 'default',
+    amiFamily: 'al2023',
+    kubelet: DEFAULT_KUBELET,
+    subnetSelectorTerms: subnetIds.map((id) => ({ id, tags: {} })),
+    subnetIds,
+    ...partial,
+  };
+}
+
+export function requirement(key: string, operator: SelectorOperator, values: readonly string[]): NodePoolRequirement {
+  return { key, operator, values, minValues: null };
+}
+
+export function karpenterSettings(partial: Partial<KarpenterScenarioSettings> = {}): KarpenterScenarioSettings {
+  return {
+    version: LATEST_KARPENTER_VERSION,
+    reservedEnis: 0,
+    vmMemoryOverheadPercent: DEFAULT_VM_MEMORY_OVERHEAD_PERCENT,
+    batchIdleDurationMs: 1_000,
+    batchMaxDurationMs: 10_000,
+    ...partial,
+  };
 }
