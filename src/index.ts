@@ -91,7 +91,12 @@ export {
 } from './network/subnet.js';
 export type { ParsedSettings, VpcCniSettings as AwsNodeSettings } from './network/vpc-cni-settings.js';
 export { EKS_MANIFEST_DEFAULTS, IPAMD_CODE_DEFAULTS, parseVpcCniEnv } from './network/vpc-cni-settings.js';
+export type { PoolCatalog, PoolType } from './sim/karpenter/offerings.js';
+export { buildPoolCatalog, instanceTypeLabels, podOfferingMasks } from './sim/karpenter/offerings.js';
+export type { ExistingNode, NewClaim, Resources, SolvePod, SolvePool, SolveResult } from './sim/karpenter/solve.js';
+export { solve } from './sim/karpenter/solve.js';
 export type * from './sim/model.js';
+export { QuotaUsage, quotaClass } from './sim/quota.js';
 export type * from './sim/result.js';
 export type { EngineSnapshot, PodSnapshot } from './sim/simulate.js';
 export { simulate, simulateWithSnapshot } from './sim/simulate.js';

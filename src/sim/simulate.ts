@@ -98,6 +98,10 @@ const DISRUPTION_VALIDATION_MS = 15_000;
 const DEFAULT_BUDGET_SHARE = 0.1;
 /** Single-node consolidation tries at most this many candidates per pass (our bound on its 3-minute timeout). */
 const CONSOLIDATION_CANDIDATES_PER_PASS = 20;
+/** …and simulates at most this many of their pods per pass (our bound on that timeout, for big nodes). */
+const CONSOLIDATION_PODS_PER_PASS = 1_000;
+/** Consolidation looks again after this long even when nothing changed (our reading of ConsolidationState). */
+const CONSOLIDATION_RECHECK_MS = 5 * 60_000;
 /** AWS CreateFleet gets the 60 cheapest types of a NodeClaim (karpenter-provider-aws instance.go). */
 const FLEET_MAX_TYPES = 60;
 /** A sample of the cluster every simulated minute, for charts. */
@@ -206,6 +210,9 @@ interface KarpenterRuntime {
   /** Karpenter's last verdict for each pending pod it could not place. */
   readonly podFailures: Map<string, SolveFailure & { readonly atMs: number; readonly workload: string }>;
   readonly launches: SimNode[];
+  /** The engine's mutation counter and time when consolidation last looked and found nothing. */
+  consolidatedAtMutation: number;
+  consolidatedAtMs: number;
 }
 
 interface QuotaFailure {
@@ -341,6 +348,8 @@ class Engine {
   readonly karpenterLaunchErrors: { atMs: number; origin: string; message: string }[] = [];
   readonly karpenterTemplates = new Map<string, NodeTemplate>();
   readonly claimNames = new Set<string>();
+  /** Unbound pods the scheduler marked Unschedulable, outside DaemonSets: what Karpenter acts on. */
+  readonly provisionable = new Set<SimPod>();
   readonly phaseCounts = { Pending: 0, ContainerCreating: 0, Running: 0 };
   readonly series: SeriesPoint[] = [];
   costSettledUsd = 0;
@@ -413,6 +422,8 @@ class Engine {
         podMasks: new Map(),
         podFailures: new Map(),
         launches: [],
+        consolidatedAtMutation: -1,
+        consolidatedAtMs: Number.NEGATIVE_INFINITY,
       };
     } else {
       this.karpenter = null;
@@ -1076,6 +1087,7 @@ class Engine {
     this.unschedulable.delete(pod);
     pod.queue = 'none';
     this.phaseCounts[pod.phase] -= 1;
+    this.provisionable.delete(pod);
     this.karpenter?.podFailures.delete(pod.key);
     const node = pod.node;
     if (node) {
@@ -1172,7 +1184,10 @@ class Engine {
     this.unschedulable.add(pod);
     this.record('Warning', 'FailedScheduling', `pod/${pod.name}`, message);
     // Karpenter acts on pods the scheduler marked Unschedulable, never on DaemonSet pods (IsProvisionable).
-    if (this.karpenter && !pod.daemonNode) this.karpenterTrigger(pod.key);
+    if (this.karpenter && !pod.daemonNode) {
+      this.provisionable.add(pod);
+      this.karpenterTrigger(pod.key);
+    }
     if (!this.flushQueued) {
       this.flushQueued = true;
       this.queue.push(this.nowMs + UNSCHEDULABLE_FLUSH_INTERVAL_MS, { type: 'flush-unschedulable' });
@@ -1180,6 +1195,7 @@ class Engine {
   }
 
   private bind(pod: SimPod, node: SimNode): void {
+    this.provisionable.delete(pod);
     this.setPhase(pod, 'ContainerCreating');
     node.lastPodChangeMs = this.nowMs;
     node.claim?.held.add(pod.workload.key);
@@ -1432,7 +1448,7 @@ class Engine {
   }
 
   /** Each NodePool as one Solve sees it: believed allocatable, DaemonSet overhead, available offerings, limits left. */
-  private solvePools(): SolvePool[] {
+  private solvePools(priceCeiling: number | null = null): SolvePool[] {
     const k = this.karpenter;
     if (!k) return [];
     const daemons = this.daemonTemplates();
@@ -1454,7 +1470,7 @@ class Engine {
         allocatable: k.pools.allocatables(index),
         capacity: k.pools.capacities(index),
         daemonOverhead: k.pools.daemonOverhead(index, daemons, this.daemonVersion),
-        available: k.pools.availableMasks(index, this.nowMs),
+        available: this.offeringsUnder(index, priceCeiling),
         limits,
         podMasks: (pod: SolvePod) => {
           const key = `${index}\u0000${pod.classKey}`;
@@ -1472,13 +1488,7 @@ class Engine {
   /** Pods the scheduler marked Unschedulable, by key (Karpenter's provisionable pods). */
   private provisionablePods(): Map<string, SimPod> {
     const byKey = new Map<string, SimPod>();
-    for (const workload of this.workloads) {
-      if (workload.workload.kind === 'DaemonSet') continue;
-      for (const pod of workload.pods.values()) {
-        if (pod.node !== null || pod.deleted || pod.reason !== 'FailedScheduling') continue;
-        byKey.set(pod.key, pod);
-      }
-    }
+    for (const pod of this.provisionable) byKey.set(pod.key, pod);
     return byKey;
   }
 
@@ -1490,9 +1500,36 @@ class Engine {
   private simulateWithout(node: SimNode): { valid: boolean; claims: readonly NewClaim[] } {
     const own = this.nonDaemonPods(node).map((p) => this.solvePod(p));
     const pending = [...this.provisionablePods().values()].map((p) => this.solvePod(p));
-    const result = solve([...own, ...pending], this.existingForSolve(new Set([node])), this.solvePools());
-    const valid = own.every((p) => !result.failed.has(p.key));
+    // A replacement must be cheaper than the node it replaces: only cheaper offerings are tried.
+    const pools = this.solvePools(node.priceUsdPerHour);
+    const result = solve([...own, ...pending], this.existingForSolve(new Set([node])), pools, { maxClaims: 1 });
+    const valid = !result.truncated && own.every((p) => !result.failed.has(p.key));
     return { valid, claims: result.claims };
+  }
+
+  /** Available offerings, only those cheaper than `ceiling` per hour when one is given (consolidation). */
+  private offeringsUnder(poolIndex: number, ceiling: number | null): Int32Array {
+    const k = this.karpenter;
+    const catalog = k?.pools.catalogs[poolIndex];
+    if (!k || !catalog) return new Int32Array(0);
+    const available = k.pools.availableMasks(poolIndex, this.nowMs);
+    if (ceiling === null) return available;
+    const ratio = this.input.scenario.spotPriceRatio;
+    let onDemandBits = 0;
+    let spotBits = 0;
+    for (let z = 0; z < catalog.zones.length; z += 1) {
+      onDemandBits |= offeringBit(z, 'on-demand');
+      spotBits |= offeringBit(z, 'spot');
+    }
+    for (let t = 0; t < catalog.types.length; t += 1) {
+      const type = catalog.types[t]?.type;
+      if (!type) continue;
+      let keep = 0;
+      if (hourlyPrice(type, 'on-demand', ratio) < ceiling) keep |= onDemandBits;
+      if (hourlyPrice(type, 'spot', ratio) < ceiling) keep |= spotBits;
+      available[t] = (available[t] ?? 0) & keep;
+    }
+    return available;
   }
 
   /** One provisioning loop: the pods the scheduler marked Unschedulable, packed onto existing, in-flight and new nodes. */
@@ -1704,6 +1741,22 @@ class Engine {
   private consolidateOne(candidates: readonly SimNode[]): void {
     const k = this.karpenter;
     if (!k) return;
+    // Nothing changed since a pass that found nothing: Karpenter skips it too (cluster ConsolidationState),
+    // but looks again every 5 minutes.
+    if (this.mutation === k.consolidatedAtMutation && this.nowMs - k.consolidatedAtMs < CONSOLIDATION_RECHECK_MS) {
+      return;
+    }
+    // Pending pods that already need more than one new NodeClaim make every candidate need more than
+    // one too (SimulateScheduling counts them): no consolidation while the cluster is short of capacity.
+    const pending = [...this.provisionablePods().values()].map((p) => this.solvePod(p));
+    if (
+      pending.length > 0 &&
+      solve(pending, this.existingForSolve(new Set()), this.solvePools(), { maxClaims: 1 }).truncated
+    ) {
+      return;
+    }
+    k.consolidatedAtMutation = this.mutation;
+    k.consolidatedAtMs = this.nowMs;
     const eligible = candidates
       .filter(
         (n) => k.pools.catalogs[n.claim?.poolIndex ?? -1]?.pool.consolidationPolicy === 'WhenEmptyOrUnderutilized',
@@ -1715,9 +1768,13 @@ class Engine {
           (a.name < b.name ? -1 : 1),
       )
       .slice(0, CONSOLIDATION_CANDIDATES_PER_PASS);
+    let podsSimulated = 0;
     for (const node of eligible) {
       const claim = node.claim;
       if (!claim || this.budgetLeft(claim.poolIndex) <= 0) continue;
+      const pods = this.nonDaemonPods(node).length;
+      if (podsSimulated > 0 && podsSimulated + pods > CONSOLIDATION_PODS_PER_PASS) break;
+      podsSimulated += pods;
       const result = this.simulateWithout(node);
       if (!result.valid || result.claims.length > 1) continue;
       if (result.claims.length === 0) {

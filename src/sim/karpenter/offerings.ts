@@ -150,7 +150,8 @@ export function buildPoolCatalog(
   }
   const out: PoolType[] = [];
   for (const type of types) {
-    if (type.hardware === null) continue;
+    // Karpenter sizes types by their vCPUs and memory, and EKS nodes run Linux: Mac instances are out.
+    if (type.hardware === null || familyPrefix(type.family) === 'mac') continue;
     const base = { ...instanceTypeLabels(type), ...poolLabels };
     let mask = 0;
     const labelsByOffering: (Record<string, string> | undefined)[] = [];

@@ -31,6 +31,12 @@ export class KarpenterPools {
   private readonly registered = new Set<string>();
   private readonly unavailable = new Map<string, number>();
   private overheadCache: { version: number; byPool: Resources[][] } | null = null;
+  /** Bumped when the capacity cache learns a type: the believed numbers per pool change only then. */
+  private registeredVersion = 0;
+  private readonly believedCache = new Map<
+    number,
+    { version: number; allocatable: Resources[]; capacity: Resources[] }
+  >();
 
   constructor(
     pools: readonly NodePoolSpec[],
@@ -76,7 +82,10 @@ export class KarpenterPools {
 
   /** A node of this type and EC2NodeClass registered: its real memory capacity replaces the estimate (v1.1.0+). */
   markRegistered(nodeClass: NodeClassSpec, type: InstanceType): void {
-    this.registered.add(`${nodeClass.name}\u0000${type.name}`);
+    const key = `${nodeClass.name}\u0000${type.name}`;
+    if (this.registered.has(key)) return;
+    this.registered.add(key);
+    this.registeredVersion += 1;
   }
 
   /** The prediction Karpenter makes for a new node of this type now. */
@@ -114,14 +123,28 @@ export class KarpenterPools {
     };
   }
 
-  capacities(poolIndex: number): Resources[] {
-    const catalog = this.catalogs[poolIndex] as PoolCatalog;
-    return catalog.types.map((t) => this.believedCapacity(catalog.nodeClass, t.type));
+  private believed(poolIndex: number): { allocatable: Resources[]; capacity: Resources[] } {
+    let found = this.believedCache.get(poolIndex);
+    if (found?.version !== this.registeredVersion) {
+      const catalog = this.catalogs[poolIndex] as PoolCatalog;
+      found = {
+        version: this.registeredVersion,
+        allocatable: catalog.types.map((t) => this.believedAllocatable(catalog.nodeClass, t.type)),
+        capacity: catalog.types.map((t) => this.believedCapacity(catalog.nodeClass, t.type)),
+      };
+      this.believedCache.set(poolIndex, found);
+    }
+    return found;
   }
 
+  /** Karpenter's capacity of each pool type now (what NodePool limits count). */
+  capacities(poolIndex: number): Resources[] {
+    return this.believed(poolIndex).capacity;
+  }
+
+  /** Karpenter's allocatable of each pool type now. */
   allocatables(poolIndex: number): Resources[] {
-    const catalog = this.catalogs[poolIndex] as PoolCatalog;
-    return catalog.types.map((t) => this.believedAllocatable(catalog.nodeClass, t.type));
+    return this.believed(poolIndex).allocatable;
   }
 
   markUnavailable(type: string, zone: string, capacityType: string, untilMs: number): void {

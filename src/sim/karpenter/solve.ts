@@ -98,6 +98,8 @@ export interface SolveResult {
   readonly existing: ReadonlyMap<string, SolvePod[]>;
   readonly claims: readonly NewClaim[];
   readonly failed: ReadonlyMap<string, SolveFailure>;
+  /** The Solve stopped early because it needed more than `maxClaims` new NodeClaims. */
+  readonly truncated: boolean;
 }
 
 function resourceFits(used: Resources, add: Resources, extra: Resources, limit: Resources): boolean {
@@ -175,6 +177,58 @@ export function sortPods(pods: readonly SolvePod[]): SolvePod[] {
   );
 }
 
+/** A pool's numbers in flat arrays, built once per Solve: the per-type checks are the hot loop. */
+interface PoolTable {
+  readonly allocCpu: Float64Array;
+  readonly allocMemory: Float64Array;
+  readonly allocPods: Float64Array;
+  readonly daemonCpu: Float64Array;
+  readonly daemonMemory: Float64Array;
+  readonly daemonPods: Float64Array;
+}
+
+function poolTable(pool: SolvePool): PoolTable {
+  const n = pool.catalog.types.length;
+  const table = {
+    allocCpu: new Float64Array(n),
+    allocMemory: new Float64Array(n),
+    allocPods: new Float64Array(n),
+    daemonCpu: new Float64Array(n),
+    daemonMemory: new Float64Array(n),
+    daemonPods: new Float64Array(n),
+  };
+  for (let t = 0; t < n; t += 1) {
+    const a = pool.allocatable[t] as Resources;
+    const d = pool.daemonOverhead[t] as Resources;
+    table.allocCpu[t] = a.cpuMillis;
+    table.allocMemory[t] = a.memoryBytes;
+    table.allocPods[t] = a.pods;
+    table.daemonCpu[t] = d.cpuMillis;
+    table.daemonMemory[t] = d.memoryBytes;
+    table.daemonPods[t] = d.pods;
+  }
+  return table;
+}
+
+/**
+ * Whether `used + add` plus type t's DaemonSets fit its allocatable: resourceFits on the flat arrays,
+ * with the extended resources (rare) checked the slow way.
+ */
+function fitsType(pool: SolvePool, table: PoolTable, t: number, used: Resources, add: Resources): boolean {
+  if (used.pods + add.pods + (table.daemonPods[t] ?? 0) > (table.allocPods[t] ?? 0)) return false;
+  if (add.cpuMillis > 0 && used.cpuMillis + add.cpuMillis + (table.daemonCpu[t] ?? 0) > (table.allocCpu[t] ?? 0)) {
+    return false;
+  }
+  if (
+    add.memoryBytes > 0 &&
+    used.memoryBytes + add.memoryBytes + (table.daemonMemory[t] ?? 0) > (table.allocMemory[t] ?? 0)
+  ) {
+    return false;
+  }
+  if (add.extended.size === 0) return true;
+  return resourceFits(used, add, pool.daemonOverhead[t] as Resources, pool.allocatable[t] as Resources);
+}
+
 interface ClassMemo {
   /** Existing nodes before this index are known not to take a pod of this class. */
   existingFrom: number;
@@ -188,12 +242,15 @@ export function solve(
   pendingPods: readonly SolvePod[],
   existingNodes: readonly ExistingNode[],
   pools: readonly SolvePool[],
+  options: { readonly maxClaims?: number } = {},
 ): SolveResult {
+  const maxClaims = options.maxClaims ?? Number.POSITIVE_INFINITY;
   const pods = sortPods(pendingPods);
   // Initialized nodes first, then by name (scheduler.go calculateExistingNodeClaims ordering).
   const existing = [...existingNodes].sort(
     (a, b) => Number(b.initialized) - Number(a.initialized) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
   );
+  const tables = pools.map(poolTable);
   const placedOnExisting = new Map<string, SolvePod[]>();
   const claims: NewClaim[] = [];
   const failed = new Map<string, SolveFailure>();
@@ -240,7 +297,7 @@ export function solve(
     const untried = claims.slice(memo.claimsFrom).filter((c) => !memo.failedClaims.has(c));
     untried.sort((a, b) => a.pods.length - b.pods.length || a.index - b.index);
     for (const claim of untried) {
-      if (tryAddToClaim(claim, pools[claim.pool] as SolvePool, pod, requests)) {
+      if (tryAddToClaim(claim, pools[claim.pool] as SolvePool, tables[claim.pool] as PoolTable, pod, requests)) {
         placed = true;
         break;
       }
@@ -268,8 +325,7 @@ export function solve(
         const mask = (masks[t] ?? 0) & (pool.available[t] ?? 0);
         if (mask === 0) continue;
         compatible = true;
-        const allocatable = pool.allocatable[t] as Resources;
-        if (!resourceFits(ZERO, requests, pool.daemonOverhead[t] as Resources, allocatable)) continue;
+        if (!fitsType(pool, tables[p] as PoolTable, t, ZERO, requests)) continue;
         fitting = true;
         if (!withinLimits(pool, t)) continue;
         candidates.push(t);
@@ -283,6 +339,10 @@ export function solve(
       if (!satisfiesMinValues(pool, candidates)) {
         reasons.push('min-values');
         continue;
+      }
+      if (claims.length >= maxClaims) {
+        // The caller only wants to know whether maxClaims suffice (consolidation): they do not.
+        return { existing: placedOnExisting, claims, failed, truncated: true };
       }
       const claim: NewClaim = {
         pool: p,
@@ -300,28 +360,37 @@ export function solve(
     }
     if (!placed) failed.set(pod.key, describeFailure(reasons, limitedPools, pools.length));
   }
-  return { existing: placedOnExisting, claims, failed };
+  return { existing: placedOnExisting, claims, failed, truncated: false };
 }
 
 /** NodeClaim.CanAdd: the pod's offerings intersect the claim's and some remaining type still fits all pods. */
-function tryAddToClaim(claim: NewClaim, pool: SolvePool, pod: SolvePod, requests: Resources): boolean {
+function tryAddToClaim(
+  claim: NewClaim,
+  pool: SolvePool,
+  table: PoolTable,
+  pod: SolvePod,
+  requests: Resources,
+): boolean {
   const masks = pool.podMasks(pod);
   if (masks === null) return false;
   const candidates: number[] = [];
   const candidateMasks: number[] = [];
+  let unchanged = true;
   for (let i = 0; i < claim.candidates.length; i += 1) {
     const t = claim.candidates[i] as number;
-    const mask = (claim.masks[i] ?? 0) & (masks[t] ?? 0);
-    if (mask === 0) continue;
-    if (
-      !resourceFits(claim.requests, requests, pool.daemonOverhead[t] as Resources, pool.allocatable[t] as Resources)
-    ) {
+    const before = claim.masks[i] ?? 0;
+    const mask = before & (masks[t] ?? 0);
+    if (mask === 0 || !fitsType(pool, table, t, claim.requests, requests)) {
+      unchanged = false;
       continue;
     }
+    if (mask !== before) unchanged = false;
     candidates.push(t);
     candidateMasks.push(mask);
   }
-  if (candidates.length === 0 || !satisfiesMinValues(pool, candidates)) return false;
+  if (candidates.length === 0) return false;
+  // minValues can only break when a type dropped out.
+  if (!unchanged && !satisfiesMinValues(pool, candidates)) return false;
   claim.candidates = candidates;
   claim.masks = candidateMasks;
   claim.pods.push(pod);
