@@ -168,6 +168,34 @@ export interface PoolStats {
   readonly freePrefixes: number;
 }
 
+/** What poolStats needs of one CIDR's addresses: steps replace the array, never change it in place. */
+interface AddressCounts {
+  readonly used: number;
+  /** The latest `freedAtMs` of a free address; −∞ for none. */
+  readonly lastFreedAtMs: number;
+}
+
+/**
+ * Every pool-maintenance cycle of every node counts every address, while a pod add changes one CIDR:
+ * the counts of the rest are kept by their (immutable) address array.
+ */
+const addressCounts = new WeakMap<readonly AddressState[], AddressCounts>();
+
+function countAddresses(addresses: readonly AddressState[]): AddressCounts {
+  let counts = addressCounts.get(addresses);
+  if (counts === undefined) {
+    let used = 0;
+    let lastFreedAtMs = Number.NEGATIVE_INFINITY;
+    for (const address of addresses) {
+      if (address.podKey !== null) used += 1;
+      else if (address.freedAtMs !== null && address.freedAtMs > lastFreedAtMs) lastFreedAtMs = address.freedAtMs;
+    }
+    counts = { used, lastFreedAtMs };
+    addressCounts.set(addresses, counts);
+  }
+  return counts;
+}
+
 export function poolStats(state: IpamdState, nowMs: number): PoolStats {
   const cooldownMs = state.config.settings.ipCooldownSeconds * 1000;
   let total = 0;
@@ -179,15 +207,15 @@ export function poolStats(state: IpamdState, nowMs: number): PoolStats {
     if (!carriesPods(state.config, eni)) continue;
     for (const cidr of eni.cidrs) {
       total += cidr.size;
-      let used = 0;
-      for (const address of cidr.addresses) {
-        if (address.podKey !== null) used += 1;
-        else if (isCooling(address, nowMs, cooldownMs)) cooling += 1;
+      const counts = countAddresses(cidr.addresses);
+      assigned += counts.used;
+      // None cools when even the last one freed is past its cooldown.
+      if (nowMs - counts.lastFreedAtMs < cooldownMs) {
+        for (const address of cidr.addresses) if (isCooling(address, nowMs, cooldownMs)) cooling += 1;
       }
-      assigned += used;
       if (cidr.size === PREFIX_SIZE) {
         prefixes += 1;
-        if (used === 0) freePrefixes += 1;
+        if (counts.used === 0) freePrefixes += 1;
       }
     }
   }
@@ -271,10 +299,15 @@ export function launchNode(
   return { ok: true, step: { state: createIpamd(config, address, nowMs), subnets: next, effects: [] } };
 }
 
-/** A mutable working copy for one step; the inputs are never touched. */
+/**
+ * A mutable working copy for one step; the inputs are never touched. The subnets are copied on the
+ * first change only: most steps change none, and then hand back the map they were given.
+ */
 class Work {
   state: IpamdState;
-  subnets: Map<string, Subnet>;
+  /** The subnets as given, until the first change copies them into `changed`. */
+  private readonly given: Subnets;
+  private changed: Map<string, Subnet> | null = null;
   readonly effects: IpamdEffect[] = [];
   constructor(
     state: IpamdState,
@@ -282,12 +315,19 @@ class Work {
     readonly nowMs: number,
   ) {
     this.state = state;
-    this.subnets = new Map(subnets);
+    this.given = subnets;
+  }
+  get subnets(): Subnets {
+    return this.changed ?? this.given;
   }
   subnet(id: string): Subnet {
     const subnet = this.subnets.get(id);
     if (!subnet) throw new Error(`ipamd: unknown subnet ${id}`);
     return subnet;
+  }
+  setSubnet(id: string, subnet: Subnet): void {
+    this.changed ??= new Map(this.given);
+    this.changed.set(id, subnet);
   }
   replaceEni(eni: Eni): void {
     this.state = { ...this.state, enis: this.state.enis.map((e) => (e.id === eni.id ? eni : e)) };
@@ -331,7 +371,7 @@ function assignToEni(work: Work, eni: Eni, count: number, prefixes: boolean): Ec
     error: taken.result.ok ? null : taken.result.error,
   });
   if (!taken.result.ok) return taken.result.error;
-  work.subnets.set(subnet.id, taken.subnet);
+  work.setSubnet(subnet.id, taken.subnet);
   work.replaceEni({ ...eni, cidrs: [...eni.cidrs, ...newCidrs(taken.result.addresses, prefixes ? 16 : 1)] });
   return null;
 }
@@ -393,7 +433,7 @@ function createEni(work: Work, slots: number, prefixes: boolean, role: EniRole):
     });
     // Subnet discovery tries the next subnet; every failure the subnet model reports is an address shortage.
     if (error !== null || !primary.result.ok) continue;
-    work.subnets.set(subnet.id, current);
+    work.setSubnet(subnet.id, current);
     const eni: Eni = {
       id: `${work.state.config.nodeName}/eni-${work.state.enisCreated}`,
       role,
@@ -486,7 +526,7 @@ function release(work: Work, count: number, prefixes: boolean): void {
     }
     if (freed.length === 0) continue;
     const subnet = work.subnet(eni.subnetId);
-    work.subnets.set(subnet.id, prefixes ? releasePrefixes(subnet, freed) : releaseAddresses(subnet, freed));
+    work.setSubnet(subnet.id, prefixes ? releasePrefixes(subnet, freed) : releaseAddresses(subnet, freed));
     work.effects.push({
       type: 'ec2-call',
       api: 'UnassignPrivateIpAddresses',
@@ -577,7 +617,7 @@ function releaseEni(work: Work, victim: Eni, prefixes: boolean): void {
   const bases = victim.cidrs.map((c) => c.base);
   subnet = prefixes ? releasePrefixes(subnet, bases) : releaseAddresses(subnet, bases);
   subnet = releaseAddresses(subnet, [victim.primaryAddress]);
-  work.subnets.set(subnet.id, subnet);
+  work.setSubnet(subnet.id, subnet);
   work.state = { ...work.state, enis: work.state.enis.filter((e) => e.id !== victim.id) };
   work.effects.push({
     type: 'ec2-call',
@@ -608,10 +648,12 @@ export function tickIpamd(state: IpamdState, subnets: Subnets, nowMs: number): I
   if (config.cordoned && !config.settings.manageEnisNonSchedulable) return work.result();
   attachTrunk(work);
   releaseExpiredBranches(work);
-  const stats = poolStats(work.state, nowMs);
+  const counted = work.state;
+  const stats = poolStats(counted, nowMs);
   if (isPoolTooLow(config, stats)) grow(work, stats);
   else shrink(work, stats);
-  freeOneEni(work, poolStats(work.state, nowMs));
+  // Most cycles change nothing: the same state has the same stats.
+  freeOneEni(work, work.state === counted ? stats : poolStats(work.state, nowMs));
   return work.result();
 }
 
@@ -626,8 +668,9 @@ export function addPod(state: IpamdState, subnets: Subnets, podKey: string, nowM
   const cooldownMs = state.config.settings.ipCooldownSeconds * 1000;
   for (const eni of state.enis) {
     if (!carriesPods(state.config, eni)) continue;
-    for (const [c, cidr] of eni.cidrs.entries()) {
-      const index = cidr.addresses.findIndex((a) => a.podKey === null && !isCooling(a, nowMs, cooldownMs));
+    for (let c = 0; c < eni.cidrs.length; c += 1) {
+      const cidr = eni.cidrs[c] as HeldCidr;
+      const index = firstTakeable(cidr.addresses, nowMs, cooldownMs);
       if (index < 0) continue;
       const addresses = cidr.addresses.map((a, i) => (i === index ? { podKey, freedAtMs: null } : a));
       const cidrs = eni.cidrs.map((x, i) => (i === c ? { ...cidr, addresses } : x));
@@ -658,11 +701,23 @@ export function deletePod(state: IpamdState, subnets: Subnets, podKey: string, n
   return work.result();
 }
 
+/** The first address neither assigned nor cooling, or −1. */
+function firstTakeable(addresses: readonly AddressState[], nowMs: number, cooldownMs: number): number {
+  for (let i = 0; i < addresses.length; i += 1) {
+    const address = addresses[i] as AddressState;
+    if (address.podKey === null && !isCooling(address, nowMs, cooldownMs)) return i;
+  }
+  return -1;
+}
+
 export function findPod(state: IpamdState, podKey: string): { eniId: string; address: number } | null {
+  // Every CNI ADD asks first, over every address on the node: plain loops, no closures.
   for (const eni of state.enis) {
     for (const cidr of eni.cidrs) {
-      const index = cidr.addresses.findIndex((a) => a.podKey === podKey);
-      if (index >= 0) return { eniId: eni.id, address: cidr.base + index };
+      const addresses = cidr.addresses;
+      for (let i = 0; i < addresses.length; i += 1) {
+        if ((addresses[i] as AddressState).podKey === podKey) return { eniId: eni.id, address: cidr.base + i };
+      }
     }
   }
   return null;
@@ -704,7 +759,7 @@ export function addBranchPod(state: IpamdState, subnets: Subnets, podKey: string
     return work.result();
   }
   const address = taken.result.addresses[0] ?? 0;
-  work.subnets.set(subnet.id, taken.subnet);
+  work.setSubnet(subnet.id, taken.subnet);
   work.state = { ...work.state, branches: [...work.state.branches, { podKey, address, deletedAtMs: null }] };
   work.effects.push({ type: 'pod-ip-assigned', podKey, address, eniId: `${trunk.id}/branch` });
   return work.result();
@@ -729,7 +784,7 @@ function releaseExpiredBranches(work: Work): void {
   const trunk = work.state.enis.find((e) => e.role === 'trunk');
   if (!trunk) return;
   const subnet = work.subnet(trunk.subnetId);
-  work.subnets.set(
+  work.setSubnet(
     subnet.id,
     releaseAddresses(
       subnet,
