@@ -658,9 +658,19 @@ export function tickIpamd(state: IpamdState, subnets: Subnets, nowMs: number): I
 }
 
 /** CNI ADD: takes an address already in the datastore, never one cooling; never calls EC2 (rpc_handler.go 191-254). */
-export function addPod(state: IpamdState, subnets: Subnets, podKey: string, nowMs: number): IpamdStep {
+/**
+ * CNI ADD for a pod on the node's own ENIs. `knownUnassigned` is the caller's word that the pod holds no
+ * address here yet (the kubelet retrying a failed ADD), which spares the search for a repeated ADD.
+ */
+export function addPod(
+  state: IpamdState,
+  subnets: Subnets,
+  podKey: string,
+  nowMs: number,
+  knownUnassigned = false,
+): IpamdStep {
   const work = new Work(state, subnets, nowMs);
-  const existing = findPod(state, podKey);
+  const existing = knownUnassigned ? null : findPod(state, podKey);
   if (existing !== null) {
     work.effects.push({ type: 'pod-ip-assigned', podKey, address: existing.address, eniId: existing.eniId });
     return work.result();
@@ -670,6 +680,8 @@ export function addPod(state: IpamdState, subnets: Subnets, podKey: string, nowM
     if (!carriesPods(state.config, eni)) continue;
     for (let c = 0; c < eni.cidrs.length; c += 1) {
       const cidr = eni.cidrs[c] as HeldCidr;
+      // A block whose every address holds a pod has nothing to take.
+      if (countAddresses(cidr.addresses).used === cidr.addresses.length) continue;
       const index = firstTakeable(cidr.addresses, nowMs, cooldownMs);
       if (index < 0) continue;
       const addresses = cidr.addresses.map((a, i) => (i === index ? { podKey, freedAtMs: null } : a));

@@ -26,6 +26,7 @@ import {
   idleAddressesBySubnet,
   launchNode,
   POOL_DECREASE_INTERVAL_MS,
+  poolStats,
   SANDBOX_FAILURE_MESSAGE,
   terminateNode,
   tickIpamd,
@@ -147,6 +148,8 @@ interface SimPod {
   reason: string | null;
   message: string | null;
   troubleSinceMs: number | null;
+  /** The node's ipamd state when this pod's last CNI ADD found no address and none was cooling. */
+  sandboxFailedOn: IpamdState | null;
 }
 
 interface NodeGroupRuntime {
@@ -1071,6 +1074,7 @@ class Engine {
       reason: null,
       message: null,
       troubleSinceMs: null,
+      sandboxFailedOn: null,
     };
     workload.pods.set(key, pod);
     this.phaseCounts.Pending += 1;
@@ -1221,9 +1225,15 @@ class Engine {
       this.podRunning(pod);
       return;
     }
+    // The datastore has not changed since this pod's last failed ADD and no address was cooling then:
+    // the CNI fails the same way (addPod is a pure function of that state), so skip the call.
+    if (!pod.workload.needsBranchEni && pod.sandboxFailedOn === node.ipamd) {
+      this.sandboxFailed(pod, node, SANDBOX_FAILURE_MESSAGE);
+      return;
+    }
     const step = pod.workload.needsBranchEni
       ? addBranchPod(node.ipamd, this.subnets, pod.key, this.nowMs)
-      : addPod(node.ipamd, this.subnets, pod.key, this.nowMs);
+      : addPod(node.ipamd, this.subnets, pod.key, this.nowMs, pod.reason === 'FailedCreatePodSandBox');
     this.applyIpamd(node, step);
     for (const effect of step.effects) {
       if (effect.type === 'pod-ip-assigned') {
@@ -1235,16 +1245,23 @@ class Engine {
           effect.reason === 'no-address' || effect.reason === 'no-trunk' || effect.reason === 'branch-capacity'
             ? SANDBOX_FAILURE_MESSAGE
             : `Failed to create pod sandbox: ${effect.message}`;
-        pod.reason = 'FailedCreatePodSandBox';
-        pod.message = message;
-        pod.troubleSinceMs ??= this.nowMs;
-        this.record('Warning', 'FailedCreatePodSandBox', `pod/${pod.name}`, message);
-        this.startTicking(node, this.nowMs);
-        const delay = KUBELET_RETRY_MS * (1 + KUBELET_RETRY_JITTER * this.random.next());
-        this.queue.push(this.nowMs + Math.floor(delay), { type: 'sandbox-retry', pod });
+        const noneCooling = effect.reason === 'no-address' && poolStats(node.ipamd, this.nowMs).cooling === 0;
+        pod.sandboxFailedOn = noneCooling ? node.ipamd : null;
+        this.sandboxFailed(pod, node, message);
         return;
       }
     }
+  }
+
+  /** FailedCreatePodSandBox: the kubelet records it and retries after its backoff with jitter. */
+  private sandboxFailed(pod: SimPod, node: SimNode, message: string): void {
+    pod.reason = 'FailedCreatePodSandBox';
+    pod.message = message;
+    pod.troubleSinceMs ??= this.nowMs;
+    this.record('Warning', 'FailedCreatePodSandBox', `pod/${pod.name}`, message);
+    this.startTicking(node, this.nowMs);
+    const delay = KUBELET_RETRY_MS * (1 + KUBELET_RETRY_JITTER * this.random.next());
+    this.queue.push(this.nowMs + Math.floor(delay), { type: 'sandbox-retry', pod });
   }
 
   private podRunning(pod: SimPod): void {
