@@ -148,8 +148,6 @@ interface SimPod {
   reason: string | null;
   message: string | null;
   troubleSinceMs: number | null;
-  /** The node's ipamd state when this pod's last CNI ADD found no address and none was cooling. */
-  sandboxFailedOn: IpamdState | null;
 }
 
 interface NodeGroupRuntime {
@@ -182,6 +180,10 @@ interface SimNode {
   terminatedAtMs: number | null;
   /** Last time a pod was bound to or removed from the node (Karpenter's Consolidatable clock). */
   lastPodChangeMs: number;
+  /** Pods bound to the node outside DaemonSets (what makes it non-empty to Karpenter). */
+  workloadPods: number;
+  /** An ipamd state in which a CNI ADD found no address while none was cooling: ADDs on it fail. */
+  noAddressIn: IpamdState | null;
   /** The NodeClaim behind a Karpenter node; null for node groups and unmanaged nodes. */
   readonly claim: ClaimRuntime | null;
 }
@@ -739,6 +741,8 @@ class Engine {
         priceUsdPerHour: hourlyPrice(type, template.capacityType, this.input.scenario.spotPriceRatio),
         terminatedAtMs: null,
         lastPodChangeMs: this.nowMs,
+        workloadPods: 0,
+        noAddressIn: null,
         claim,
       };
       this.nodes.push(node);
@@ -1074,7 +1078,6 @@ class Engine {
       reason: null,
       message: null,
       troubleSinceMs: null,
-      sandboxFailedOn: null,
     };
     workload.pods.set(key, pod);
     this.phaseCounts.Pending += 1;
@@ -1096,6 +1099,7 @@ class Engine {
     const node = pod.node;
     if (node) {
       node.lastPodChangeMs = this.nowMs;
+      if (!pod.daemonNode) node.workloadPods -= 1;
       removePodFromNode(node.sched, pod.sched);
       this.topology.onUnbind(pod.sched, node.sched);
       node.pods.delete(pod);
@@ -1202,6 +1206,7 @@ class Engine {
     this.provisionable.delete(pod);
     this.setPhase(pod, 'ContainerCreating');
     node.lastPodChangeMs = this.nowMs;
+    if (!pod.daemonNode) node.workloadPods += 1;
     node.claim?.held.add(pod.workload.key);
     addPodToNode(node.sched, pod.sched);
     this.topology.onBind(pod.sched, node.sched);
@@ -1225,9 +1230,9 @@ class Engine {
       this.podRunning(pod);
       return;
     }
-    // The datastore has not changed since this pod's last failed ADD and no address was cooling then:
+    // The datastore has not changed since an ADD on this node found no address and none was cooling:
     // the CNI fails the same way (addPod is a pure function of that state), so skip the call.
-    if (!pod.workload.needsBranchEni && pod.sandboxFailedOn === node.ipamd) {
+    if (!pod.workload.needsBranchEni && node.noAddressIn === node.ipamd) {
       this.sandboxFailed(pod, node, SANDBOX_FAILURE_MESSAGE);
       return;
     }
@@ -1246,7 +1251,7 @@ class Engine {
             ? SANDBOX_FAILURE_MESSAGE
             : `Failed to create pod sandbox: ${effect.message}`;
         const noneCooling = effect.reason === 'no-address' && poolStats(node.ipamd, this.nowMs).cooling === 0;
-        pod.sandboxFailedOn = noneCooling ? node.ipamd : null;
+        if (noneCooling) node.noAddressIn = node.ipamd;
         this.sandboxFailed(pod, node, message);
         return;
       }
@@ -1726,7 +1731,7 @@ class Engine {
     if (!k) return;
     k.disruptionQueued = false;
     const candidates = this.disruptionCandidates();
-    const empty = candidates.filter((n) => this.nonDaemonPods(n).length === 0);
+    const empty = candidates.filter((n) => n.workloadPods === 0);
     if (empty.length > 0) {
       const chosen: SimNode[] = [];
       const budgets = new Map<number, number>();
@@ -1780,16 +1785,14 @@ class Engine {
       )
       .sort(
         (a, b) =>
-          this.nonDaemonPods(a).length - this.nonDaemonPods(b).length ||
-          b.priceUsdPerHour - a.priceUsdPerHour ||
-          (a.name < b.name ? -1 : 1),
+          a.workloadPods - b.workloadPods || b.priceUsdPerHour - a.priceUsdPerHour || (a.name < b.name ? -1 : 1),
       )
       .slice(0, CONSOLIDATION_CANDIDATES_PER_PASS);
     let podsSimulated = 0;
     for (const node of eligible) {
       const claim = node.claim;
       if (!claim || this.budgetLeft(claim.poolIndex) <= 0) continue;
-      const pods = this.nonDaemonPods(node).length;
+      const pods = node.workloadPods;
       if (podsSimulated > 0 && podsSimulated + pods > CONSOLIDATION_PODS_PER_PASS) break;
       podsSimulated += pods;
       const result = this.simulateWithout(node);
@@ -1830,8 +1833,7 @@ class Engine {
     for (const node of nodes) {
       const claim = node.claim;
       if (!claim || node.terminated) continue;
-      const podsLeft = this.nonDaemonPods(node);
-      const stillValid = reason === 'Empty' ? podsLeft.length === 0 : true;
+      const stillValid = reason === 'Empty' ? node.workloadPods === 0 : true;
       if (!stillValid) {
         claim.disrupting = false;
         continue;
