@@ -134,7 +134,7 @@ Examples:
   program
     .command('simulate')
     .description(
-      'run a cluster over simulated time: which pods run, stay Pending or hang without an IP, and when subnets run dry',
+      'run a cluster over simulated time (kube-scheduler, node groups, Karpenter, quotas, kubelet, VPC CNI): which pods run, stay Pending or hang without an IP, when subnets run dry, what the nodes cost',
     )
     .argument('<file|folder...>', 'Kubernetes manifests and one podcap Scenario document (YAML or JSON)')
     .option('--json', 'print one object')
@@ -146,6 +146,7 @@ Examples:
       'after',
       `
 Examples:
+  podcap simulate examples/karpenter-pod-eni-allocatable-loop
   podcap simulate examples/node-group-outgrows-max-pods
   podcap simulate examples/node-group-outgrows-max-pods --duration 9m --events
   podcap simulate examples/custom-networking-more-pods-than-ips --json --fail-on error
