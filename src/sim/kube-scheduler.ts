@@ -111,7 +111,8 @@ export function removePodFromNode(node: SchedulerNode, pod: SchedulerPod): void 
 
 // ------------------------------------------------------------------ matching
 
-function requirementMatches(req: SelectorRequirement, value: string | undefined): boolean {
+/** One node-selector requirement against a label's value (component-helpers nodeaffinity). */
+export function requirementMatches(req: SelectorRequirement, value: string | undefined): boolean {
   switch (req.operator) {
     case 'In':
       return value !== undefined && req.values.includes(value);
@@ -148,7 +149,7 @@ export function matchesNodeAffinity(template: PodTemplate, node: SchedulerNode):
   return terms.some((term) => termMatches(term, node));
 }
 
-function tolerates(toleration: Toleration, taint: Taint): boolean {
+export function tolerates(toleration: Toleration, taint: Taint): boolean {
   if (toleration.effect !== null && toleration.effect !== taint.effect) return false;
   if (toleration.key !== '' && toleration.key !== taint.key) return false;
   if (toleration.operator === 'Exists') return true;

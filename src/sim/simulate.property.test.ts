@@ -14,7 +14,26 @@ import {
   subnet,
 } from '../test-support/sim-input.js';
 import type { SimInput } from './model.js';
-import { simulate, simulateWithSnapshot } from './simulate.js';
+import type { SimResult } from './result.js';
+import { type EngineSnapshot, simulate, simulateWithSnapshot } from './simulate.js';
+
+/** No pod lost or counted twice, no address handed out twice, no node over its allocatable or maxPods. */
+function expectInvariants(result: SimResult, snapshot: EngineSnapshot): void {
+  for (const w of result.workloads) {
+    if (w.kind !== 'Deployment') continue;
+    expect(w.running + w.pending + w.containerCreating).toBe(w.desired);
+  }
+  expect(result.pods.total).toBe(snapshot.pods.length);
+  expect(new Set(snapshot.pods.map((p) => p.key)).size).toBe(snapshot.pods.length);
+  const addresses = snapshot.pods.flatMap((p) => (p.address === null ? [] : [p.address]));
+  expect(new Set(addresses).size).toBe(addresses.length);
+  for (const node of snapshot.nodes) {
+    expect(node.requested.cpuMillis).toBeLessThanOrEqual(node.allocatable.cpuMillis);
+    expect(node.requested.memoryBytes).toBeLessThanOrEqual(node.allocatable.memoryBytes);
+    expect(node.pods).toBeLessThanOrEqual(node.allocatable.pods);
+  }
+  for (const s of result.subnets) expect(s.used + s.free).toBe(s.usable);
+}
 
 const TYPES = ['m5.large', 't3.medium', 'c5.xlarge', 'm6g.large'];
 
@@ -74,20 +93,7 @@ describe('simulate over generated scenarios', () => {
     fc.assert(
       fc.property(scenarioArbitrary, (input) => {
         const { result, snapshot } = simulateWithSnapshot(input, bundledCatalog(), { recordEvents: false });
-        for (const w of result.workloads) {
-          if (w.kind !== 'Deployment') continue;
-          expect(w.running + w.pending + w.containerCreating).toBe(w.desired);
-        }
-        expect(result.pods.total).toBe(snapshot.pods.length);
-        expect(new Set(snapshot.pods.map((p) => p.key)).size).toBe(snapshot.pods.length);
-        const addresses = snapshot.pods.flatMap((p) => (p.address === null ? [] : [p.address]));
-        expect(new Set(addresses).size).toBe(addresses.length);
-        for (const node of snapshot.nodes) {
-          expect(node.requested.cpuMillis).toBeLessThanOrEqual(node.allocatable.cpuMillis);
-          expect(node.requested.memoryBytes).toBeLessThanOrEqual(node.allocatable.memoryBytes);
-          expect(node.pods).toBeLessThanOrEqual(node.allocatable.pods);
-        }
-        for (const s of result.subnets) expect(s.used + s.free).toBe(s.usable);
+        expectInvariants(result, snapshot);
       }),
       { numRuns: 40 },
     );
@@ -178,18 +184,7 @@ describe('simulate with Karpenter over generated scenarios', () => {
     fc.assert(
       fc.property(karpenterArbitrary, (input) => {
         const { result, snapshot } = simulateWithSnapshot(input, bundledCatalog(), { recordEvents: false });
-        for (const w of result.workloads) {
-          if (w.kind !== 'Deployment') continue;
-          expect(w.running + w.pending + w.containerCreating).toBe(w.desired);
-        }
-        expect(result.pods.total).toBe(snapshot.pods.length);
-        const addresses = snapshot.pods.flatMap((p) => (p.address === null ? [] : [p.address]));
-        expect(new Set(addresses).size).toBe(addresses.length);
-        for (const node of snapshot.nodes) {
-          expect(node.requested.cpuMillis).toBeLessThanOrEqual(node.allocatable.cpuMillis);
-          expect(node.requested.memoryBytes).toBeLessThanOrEqual(node.allocatable.memoryBytes);
-          expect(node.pods).toBeLessThanOrEqual(node.allocatable.pods);
-        }
+        expectInvariants(result, snapshot);
         const spotLimit = input.scenario.quotas.spot.standard;
         for (const point of result.series) {
           if (spotLimit !== undefined) expect(point.quotaVcpus['spot/standard'] ?? 0).toBeLessThanOrEqual(spotLimit);

@@ -7,8 +7,8 @@
  */
 
 import type { InstanceType } from '../../core/instance-type.js';
-import { matchesNodeAffinity, type SchedulerNode } from '../kube-scheduler.js';
-import type { CapacityType, NodeClassSpec, NodePoolRequirement, NodePoolSpec, PodTemplate, Taint } from '../model.js';
+import { matchesNodeAffinity, requirementMatches, type SchedulerNode, tolerates } from '../kube-scheduler.js';
+import type { CapacityType, NodeClassSpec, NodePoolSpec, PodTemplate, Taint } from '../model.js';
 import { familyPrefix } from '../quota.js';
 
 export const CAPACITY_TYPES: readonly CapacityType[] = ['on-demand', 'spot'];
@@ -63,37 +63,11 @@ export function instanceTypeLabels(type: InstanceType): Record<string, string> {
   return labels;
 }
 
-function requirementAdmits(req: NodePoolRequirement, value: string | undefined): boolean {
-  switch (req.operator) {
-    case 'In':
-      return value !== undefined && req.values.includes(value);
-    case 'NotIn':
-      return value === undefined || !req.values.includes(value);
-    case 'Exists':
-      return value !== undefined;
-    case 'DoesNotExist':
-      return value === undefined;
-    case 'Gt':
-    case 'Lt': {
-      if (value === undefined || !/^-?\d+$/.test(value)) return false;
-      const bound = Number(req.values[0]);
-      return req.operator === 'Gt' ? Number(value) > bound : Number(value) < bound;
-    }
-  }
-}
-
-function tolerates(template: PodTemplate, taint: Taint): boolean {
-  return template.tolerations.some(
-    (t) =>
-      (t.effect === null || t.effect === taint.effect) &&
-      (t.key === '' || t.key === taint.key) &&
-      (t.operator === 'Exists' || t.value === taint.value),
-  );
-}
-
 /** Whether a pod tolerates every NoSchedule/NoExecute taint of a NodePool's template. */
 export function toleratesPool(template: PodTemplate, taints: readonly Taint[]): boolean {
-  return taints.every((taint) => taint.effect === 'PreferNoSchedule' || tolerates(template, taint));
+  return taints.every(
+    (taint) => taint.effect === 'PreferNoSchedule' || template.tolerations.some((t) => tolerates(t, taint)),
+  );
 }
 
 /** One instance type a NodePool may launch, with its offering mask. */
@@ -164,7 +138,8 @@ export function buildPoolCatalog(
         };
         // Requirements on the NodePool's own keys only label the node; they exclude no type.
         const admitted = requirements.every(
-          (req) => (!WELL_KNOWN.has(req.key) && base[req.key] !== undefined) || requirementAdmits(req, labels[req.key]),
+          (req) =>
+            (!WELL_KNOWN.has(req.key) && base[req.key] !== undefined) || requirementMatches(req, labels[req.key]),
         );
         if (!admitted) continue;
         const bit = offeringBit(z, capacityType);
