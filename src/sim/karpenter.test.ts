@@ -12,10 +12,13 @@ import {
   podTemplate,
   requirement,
   simInput,
+  subnet,
 } from '../test-support/sim-input.js';
 import type { SimInput } from './model.js';
 import type { SimResult } from './result.js';
-import { simulate } from './simulate.js';
+import { simulate, simulateWithSnapshot } from './simulate.js';
+
+const LABEL_ZONE = 'topology.kubernetes.io/zone';
 
 function runExample(name: string, recordEvents = false): SimResult {
   const input = loadSimInput([`examples/${name}`], { catalog: bundledCatalog() });
@@ -187,5 +190,59 @@ describe('Karpenter provisioning and disruption', () => {
       },
     );
     expect(run(input).nodes.byType).toEqual({ 'm8g.xlarge': 1 });
+  });
+
+  it('honours hard hostname and zone spread when it packs (Karpenter topology.go)', () => {
+    const spread = (topologyKey: string) =>
+      podTemplate({
+        cpuMillis: 100,
+        topologySpreadConstraints: [
+          {
+            maxSkew: 1,
+            topologyKey,
+            whenUnsatisfiable: 'DoNotSchedule',
+            labelSelector: {
+              matchLabels: { app: topologyKey === LABEL_ZONE ? 'zonal' : 'spread' },
+              matchExpressions: [],
+            },
+            minDomains: null,
+            nodeAffinityPolicy: 'Honor',
+            nodeTaintsPolicy: 'Ignore',
+            matchLabelKeys: [],
+          },
+        ],
+      });
+    const input = simInput(
+      {
+        ...base,
+        subnets: [
+          subnet('subnet-a', '10.0.0.0/22', 'us-west-2a'),
+          subnet('subnet-b', '10.0.4.0/22', 'us-west-2b'),
+          subnet('subnet-c', '10.0.8.0/22', 'us-west-2c'),
+        ],
+      },
+      [deployment('spread', 4, spread('kubernetes.io/hostname')), deployment('zonal', 9, spread(LABEL_ZONE))],
+      {
+        nodePools: [
+          nodePool('default', { requirements: [requirement('node.kubernetes.io/instance-type', 'In', ['m5.large'])] }),
+        ],
+        nodeClasses: [nodeClass(['subnet-a', 'subnet-b', 'subnet-c'])],
+      },
+    );
+    const { result, snapshot } = simulateWithSnapshot(input, bundledCatalog(), { recordEvents: false });
+    expect(result.pods.running).toBe(13);
+    // Four hostname-spread pods on four different nodes.
+    const spreadNodes = new Set(snapshot.pods.filter((p) => p.workload.endsWith('/spread')).map((p) => p.node));
+    expect(spreadNodes.size).toBe(4);
+    // Nine zone-spread pods, three in each zone: a node's zone is its subnet's, read from its address.
+    const zoneOf = (node: string | null) => {
+      const third = Number(/^ip-10-0-(\d+)-/.exec(node ?? '')?.[1] ?? -1);
+      return third < 4 ? 'a' : third < 8 ? 'b' : 'c';
+    };
+    const perZone = new Map<string, number>();
+    for (const pod of snapshot.pods.filter((p) => p.workload.endsWith('/zonal'))) {
+      perZone.set(zoneOf(pod.node), (perZone.get(zoneOf(pod.node)) ?? 0) + 1);
+    }
+    expect(Object.fromEntries(perZone)).toEqual({ a: 3, b: 3, c: 3 });
   });
 });

@@ -185,7 +185,7 @@ export function nodePassesStaticFilters(template: PodTemplate, node: SchedulerNo
 
 // ------------------------------------------------------------------ topology
 
-interface SelectorCounts {
+export interface SelectorCounts {
   readonly namespace: string;
   readonly selector: LabelSelector;
   readonly byNode: number[];
@@ -246,7 +246,8 @@ function inDomain(counts: SelectorCounts, key: string, node: SchedulerNode): num
   return 0;
 }
 
-function constraintSelector(c: TopologySpreadConstraint, template: PodTemplate): LabelSelector | null {
+/** A constraint's selector with the pod's matchLabelKeys values ANDed in; null selects nothing. */
+export function constraintSelector(c: TopologySpreadConstraint, template: PodTemplate): LabelSelector | null {
   if (c.labelSelector === null) return null;
   if (c.matchLabelKeys.length === 0) return c.labelSelector;
   const extra: Record<string, string> = {};

@@ -47,11 +47,13 @@ import {
   type SolveFailure,
   type SolvePod,
   type SolvePool,
+  type SpreadRule,
   solve,
 } from './karpenter/solve.js';
 import {
   addPodToNode,
   backoffDurationMs,
+  constraintSelector,
   createSchedulerState,
   createTopologyIndex,
   nodePassesStaticFilters,
@@ -79,7 +81,14 @@ import { makeNodeTemplate, type NodeTemplate, nodeName, POD_ENI_RESOURCE } from 
 import { type QuotaClass, QuotaUsage, quotaClass, quotaErrorCode } from './quota.js';
 import { createRandom, type Random } from './random.js';
 import type { CostSummary, SeriesPoint, SimEvent, SimOptions, SimResult, WorkloadSummary } from './result.js';
-import { daemonTolerations, pinToNode, policySelects, randomSuffix, templateHash } from './workload-pods.js';
+import {
+  daemonTolerations,
+  pinToNode,
+  policySelects,
+  randomSuffix,
+  selectorMatches,
+  templateHash,
+} from './workload-pods.js';
 
 /** Initial nodes boot this long before time 0, so their warm pools are settled when the run starts. */
 const PREROLL_MS = 10 * 60_000;
@@ -1408,7 +1417,36 @@ class Engine {
   }
 
   private solvePod(pod: SimPod): SolvePod {
-    return { key: pod.key, classKey: pod.workload.key, template: pod.sched.template, createdAtMs: pod.createdAtMs };
+    const template = pod.sched.template;
+    const base = { key: pod.key, classKey: pod.workload.key, template, createdAtMs: pod.createdAtMs };
+    if (template.topologySpreadConstraints.length === 0) return base;
+    return { ...base, spread: this.spreadRules(pod) };
+  }
+
+  /** The pod's hard hostname and zone spread constraints as Karpenter's topology counts them. */
+  private spreadRules(pod: SimPod): SpreadRule[] {
+    const template = pod.sched.template;
+    const zones = new Set<string>(this.zoneOrder);
+    for (const catalog of this.karpenter?.pools.catalogs ?? []) for (const zone of catalog.zones) zones.add(zone);
+    const rules: SpreadRule[] = [];
+    for (const c of template.topologySpreadConstraints) {
+      if (c.whenUnsatisfiable !== 'DoNotSchedule') continue;
+      const key =
+        c.topologyKey === LABEL.zone ? 'zone' : c.topologyKey === 'kubernetes.io/hostname' ? 'hostname' : null;
+      const selector = constraintSelector(c, template);
+      if (key === null || selector === null) continue;
+      const counts = this.topology.counts(pod.sched.namespace, selector);
+      rules.push({
+        key,
+        maxSkew: c.maxSkew,
+        id: `${pod.sched.namespace}\u0000${JSON.stringify(selector)}\u0000${key}`,
+        counts: selectorMatches(selector, template.labels),
+        onNode: (node) => counts.byNode[node.sched.id] ?? 0,
+        inZone: (zone) => counts.byZone.get(zone) ?? 0,
+        zones: [...zones].sort(),
+      });
+    }
+    return rules;
   }
 
   private daemonTemplates(): PodTemplate[] {

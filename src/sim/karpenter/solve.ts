@@ -42,6 +42,25 @@ export interface SolvePod {
   readonly classKey: string;
   readonly template: PodTemplate;
   readonly createdAtMs: number;
+  /** The pod's DoNotSchedule spread constraints on hostname and zone, with the cluster's counts. */
+  readonly spread?: readonly SpreadRule[];
+}
+
+/**
+ * One `whenUnsatisfiable: DoNotSchedule` constraint as Karpenter's topology tracks it (topology.go):
+ * matching pods per node and per zone, existing ones from the cluster, planned ones added by the Solve.
+ */
+export interface SpreadRule {
+  readonly key: 'hostname' | 'zone';
+  readonly maxSkew: number;
+  /** Identifies the selector: rules with equal ids count the same pods. */
+  readonly id: string;
+  /** Whether the pod itself matches the selector (else placing it changes no count). */
+  readonly counts: boolean;
+  readonly onNode: (node: ExistingNode) => number;
+  readonly inZone: (zone: string) => number;
+  /** The zones that are domains of this constraint. */
+  readonly zones: readonly string[];
 }
 
 /** A Ready node or an in-flight NodeClaim, with what Karpenter believes is left on it. */
@@ -229,6 +248,92 @@ function fitsType(pool: SolvePool, table: PoolTable, t: number, used: Resources,
   return resourceFits(used, add, pool.daemonOverhead[t] as Resources, pool.allocatable[t] as Resources);
 }
 
+/** Pods the Solve has planned so far, by spread rule and node, NodeClaim or zone. */
+class PlannedSpread {
+  private readonly counts = new Map<string, number>();
+
+  get(id: string, where: string): number {
+    return this.counts.get(`${id}\u0000${where}`) ?? 0;
+  }
+
+  add(id: string, where: string): void {
+    const key = `${id}\u0000${where}`;
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+  }
+}
+
+/** Hostname spread: a new node can always open a domain with 0 pods, so each node holds at most maxSkew. */
+function hostnameAllows(rule: SpreadRule, already: number, planned: number): boolean {
+  return !rule.counts || already + planned + 1 <= rule.maxSkew;
+}
+
+/** The zones a pod may join under its zonal rules: count + 1 − min ≤ maxSkew over the rule's zones. */
+function allowedZones(pod: SolvePod, planned: PlannedSpread): Set<string> | null {
+  const sets: Set<string>[] = [];
+  for (const rule of pod.spread ?? []) {
+    if (rule.key !== 'zone' || !rule.counts) continue;
+    const count = (zone: string) => rule.inZone(zone) + planned.get(rule.id, `zone:${zone}`);
+    let min = Number.POSITIVE_INFINITY;
+    for (const zone of rule.zones) min = Math.min(min, count(zone));
+    sets.push(new Set(rule.zones.filter((zone) => count(zone) + 1 - min <= rule.maxSkew)));
+  }
+  if (sets.length === 0) return null;
+  const [first, ...rest] = sets as [Set<string>, ...Set<string>[]];
+  return new Set([...first].filter((zone) => rest.every((set) => set.has(zone))));
+}
+
+function existingAllows(pod: SolvePod, node: ExistingNode, planned: PlannedSpread, zones: Set<string> | null): boolean {
+  for (const rule of pod.spread ?? []) {
+    if (
+      rule.key === 'hostname' &&
+      !hostnameAllows(rule, rule.onNode(node), planned.get(rule.id, `node:${node.name}`))
+    ) {
+      return false;
+    }
+  }
+  return zones === null || (node.sched.zone !== null && zones.has(node.sched.zone));
+}
+
+function recordSpread(pod: SolvePod, planned: PlannedSpread, where: string, zone: string | null): void {
+  for (const rule of pod.spread ?? []) {
+    if (!rule.counts) continue;
+    if (rule.key === 'hostname') planned.add(rule.id, where);
+    else if (zone !== null) planned.add(rule.id, `zone:${zone}`);
+  }
+}
+
+/** The offering bits of the zones in `zones` (both capacity types). */
+function zoneBits(catalog: PoolCatalog, zones: ReadonlySet<string>): number {
+  let bits = 0;
+  catalog.zones.forEach((zone, i) => {
+    if (zones.has(zone)) bits |= (1 << (2 * i)) | (1 << (2 * i + 1));
+  });
+  return bits;
+}
+
+/** A zonal pod pins its NodeClaim to one zone: the allowed one with the fewest pods, the first by name on ties. */
+function pinZone(
+  catalog: PoolCatalog,
+  masks: readonly number[],
+  pod: SolvePod,
+  planned: PlannedSpread,
+  zones: Set<string>,
+): string | null {
+  const union = masks.reduce((a, b) => a | b, 0);
+  const rule = (pod.spread ?? []).find((r) => r.key === 'zone' && r.counts);
+  let best: string | null = null;
+  let bestCount = Number.POSITIVE_INFINITY;
+  catalog.zones.forEach((zone, i) => {
+    if (!zones.has(zone) || (union & ((1 << (2 * i)) | (1 << (2 * i + 1)))) === 0) return;
+    const count = rule ? rule.inZone(zone) + planned.get(rule.id, `zone:${zone}`) : 0;
+    if (count < bestCount) {
+      best = zone;
+      bestCount = count;
+    }
+  });
+  return best;
+}
+
 interface ClassMemo {
   /** Existing nodes before this index are known not to take a pod of this class. */
   existingFrom: number;
@@ -264,12 +369,17 @@ export function solve(
       return (pb?.weight ?? 0) - (pa?.weight ?? 0) || ((pa?.name ?? '') < (pb?.name ?? '') ? -1 : 1);
     });
 
+  const planned = new PlannedSpread();
   for (const pod of pods) {
+    const spread = (pod.spread ?? []).length > 0;
     let memo = memos.get(pod.classKey);
     if (!memo) {
       memo = { existingFrom: 0, claimsFrom: 0, failedClaims: new Set(), compatible: [] };
       memos.set(pod.classKey, memo);
     }
+    // Spread counts change as the Solve places pods: what failed once may fit later, so no skipping ahead.
+    if (spread) memo = { existingFrom: 0, claimsFrom: 0, failedClaims: new Set(), compatible: memo.compatible };
+    const zones = spread ? allowedZones(pod, planned) : null;
     const requests = podRequests(pod.template);
 
     // 1. Existing and in-flight nodes: the lowest index that fits.
@@ -281,7 +391,12 @@ export function solve(
         ok = nodePassesStaticFilters(pod.template, node.sched);
         memo.compatible[i] = ok;
       }
-      if (ok && resourceFits(ZERO, requests, ZERO, node.remaining)) {
+      if (
+        ok &&
+        (!spread || existingAllows(pod, node, planned, zones)) &&
+        resourceFits(ZERO, requests, ZERO, node.remaining)
+      ) {
+        if (spread) recordSpread(pod, planned, `node:${node.name}`, node.sched.zone);
         subtractFrom(node.remaining, requests);
         const list = placedOnExisting.get(node.name) ?? [];
         list.push(pod);
@@ -297,7 +412,13 @@ export function solve(
     const untried = claims.slice(memo.claimsFrom).filter((c) => !memo.failedClaims.has(c));
     untried.sort((a, b) => a.pods.length - b.pods.length || a.index - b.index);
     for (const claim of untried) {
-      if (tryAddToClaim(claim, pools[claim.pool] as SolvePool, tables[claim.pool] as PoolTable, pod, requests)) {
+      const pool = pools[claim.pool] as SolvePool;
+      const hostnameFull = (pod.spread ?? []).some(
+        (rule) => rule.key === 'hostname' && !hostnameAllows(rule, 0, planned.get(rule.id, `claim:${claim.index}`)),
+      );
+      const zoneMask = zones === null ? -1 : zoneBits(pool.catalog, zones);
+      if (!hostnameFull && tryAddToClaim(claim, pool, tables[claim.pool] as PoolTable, pod, requests, zoneMask)) {
+        if (spread) placeSpread(claim, pool, pod, planned, zones);
         placed = true;
         break;
       }
@@ -321,8 +442,9 @@ export function solve(
       const candidateMasks: number[] = [];
       let compatible = false;
       let fitting = false;
+      const zoneMask = zones === null ? -1 : zoneBits(pool.catalog, zones);
       for (let t = 0; t < masks.length; t += 1) {
-        const mask = (masks[t] ?? 0) & (pool.available[t] ?? 0);
+        const mask = (masks[t] ?? 0) & (pool.available[t] ?? 0) & zoneMask;
         if (mask === 0) continue;
         compatible = true;
         if (!fitsType(pool, tables[p] as PoolTable, t, ZERO, requests)) continue;
@@ -355,6 +477,7 @@ export function solve(
       addInto(claim.requests, requests);
       claims.push(claim);
       subtractMax(pool, candidates);
+      if (spread) placeSpread(claim, pool, pod, planned, zones);
       placed = true;
       break;
     }
@@ -370,6 +493,7 @@ function tryAddToClaim(
   table: PoolTable,
   pod: SolvePod,
   requests: Resources,
+  zoneMask = -1,
 ): boolean {
   const masks = pool.podMasks(pod);
   if (masks === null) return false;
@@ -379,7 +503,7 @@ function tryAddToClaim(
   for (let i = 0; i < claim.candidates.length; i += 1) {
     const t = claim.candidates[i] as number;
     const before = claim.masks[i] ?? 0;
-    const mask = before & (masks[t] ?? 0);
+    const mask = before & (masks[t] ?? 0) & zoneMask;
     if (mask === 0 || !fitsType(pool, table, t, claim.requests, requests)) {
       unchanged = false;
       continue;
@@ -396,6 +520,29 @@ function tryAddToClaim(
   claim.pods.push(pod);
   addInto(claim.requests, requests);
   return true;
+}
+
+/** A spread pod joined a NodeClaim: a zonal one pins it to a zone; both count toward their rules. */
+function placeSpread(
+  claim: NewClaim,
+  pool: SolvePool,
+  pod: SolvePod,
+  planned: PlannedSpread,
+  zones: Set<string> | null,
+): void {
+  let zone: string | null = null;
+  if (zones !== null) {
+    zone = pinZone(pool.catalog, claim.masks, pod, planned, zones);
+    if (zone !== null) {
+      const bits = zoneBits(pool.catalog, new Set([zone]));
+      const kept = claim.candidates
+        .map((t, i) => ({ t, mask: (claim.masks[i] ?? 0) & bits }))
+        .filter((c) => c.mask !== 0);
+      claim.candidates = kept.map((c) => c.t);
+      claim.masks = kept.map((c) => c.mask);
+    }
+  }
+  recordSpread(pod, planned, `claim:${claim.index}`, zone);
 }
 
 /** subtractMax: a new NodeClaim takes the largest candidate's capacity off the NodePool's limits. */
