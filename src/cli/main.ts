@@ -150,7 +150,7 @@ Examples:
   podcap simulate examples/node-group-outgrows-max-pods
   podcap simulate examples/node-group-outgrows-max-pods --duration 9m --events
   podcap simulate examples/custom-networking-more-pods-than-ips --json --fail-on error
-  podcap simulate manifests/ scenario.yaml --seed 7 --fail-on warning`,
+  podcap simulate examples/karpenter-spot-quota-and-warm-pool --seed 7 --fail-on warning`,
     )
     .action((paths: string[], options: SimulateCommandOptions) => {
       const result = runSimulateCommand(paths, options, loadCatalog());
