@@ -59,7 +59,7 @@ export function simulationJson(result: SimResult, options: { readonly events: bo
       pending: p.pending,
       containerCreating: p.containerCreating,
       nodes: p.nodes,
-      costUsd: roundCents(p.costUsd),
+      costUsd: p.costUsd,
       freeBySubnet: { ...p.freeBySubnet },
       quotaVcpus: { ...p.quotaVcpus },
     })),
@@ -75,8 +75,4 @@ export function simulationJson(result: SimResult, options: { readonly events: bo
         }
       : {}),
   };
-}
-
-function roundCents(usd: number): number {
-  return Math.round(usd * 10_000) / 10_000;
 }

@@ -101,7 +101,7 @@ export interface SeriesPoint {
   readonly pending: number;
   readonly containerCreating: number;
   readonly nodes: number;
-  /** Cumulative cost of every node so far. */
+  /** Cumulative cost of every node so far, to a hundredth of a cent. */
   readonly costUsd: number;
   readonly freeBySubnet: Readonly<Record<string, number>>;
   /** vCPUs in use by `capacity-type/class` (`on-demand/standard`, `spot/standard`, …). */

@@ -695,7 +695,8 @@ class Engine {
       if (!launched.ok) {
         this.noteSubnetFailure(subnetId);
         const message = `Could not launch ${template.instanceType.name} in ${subnetId}: ${launched.error.code}`;
-        this.launchFailures.push({ atMs: this.nowMs, group: template.origin, message });
+        // Karpenter reports its own launch errors (LAUNCH_FAILED); node groups' go to NODE_LAUNCH_FAILED.
+        if (claim === null) this.launchFailures.push({ atMs: this.nowMs, group: template.origin, message });
         this.record('Warning', 'FailedLaunch', group ? `nodegroup/${group.name}` : 'node/-', message);
         continue;
       }
@@ -1358,7 +1359,7 @@ class Engine {
       pending: this.phaseCounts.Pending,
       containerCreating: this.phaseCounts.ContainerCreating,
       nodes,
-      costUsd: cost.totalUsd,
+      costUsd: roundUsd(cost.totalUsd),
       freeBySubnet,
       quotaVcpus: this.quota.snapshot(),
     });
@@ -1679,7 +1680,6 @@ class Engine {
       for (const zone of zones) {
         const runtime = this.newClaim(claim.pool, catalog.nodeClass, option.type);
         const template = this.karpenterTemplate(claim.pool, option.type, capacityType);
-        const failuresBefore = this.launchFailures.length;
         const node = this.launchNode(template, null, zone.subnets.slice(0, 1), false, runtime);
         if (node) {
           runtime.nominatedUntilMs = this.nowMs + nominationMs;
@@ -1697,8 +1697,6 @@ class Engine {
           this.scheduleDisruption();
           return node;
         }
-        // launchNode recorded the address failure; Karpenter reports it as its own launch error.
-        this.launchFailures.length = failuresBefore;
         k.pools.markUnavailable(option.type.name, zone.zone, capacityType, this.nowMs + UNAVAILABLE_OFFERINGS_TTL_MS);
         lastError = `InsufficientFreeAddressesInSubnet: There are not enough free addresses in subnet '${zone.subnets[0] ?? '?'}' to satisfy the requested number of instances.`;
       }

@@ -12,7 +12,7 @@
 
 import { nodePassesStaticFilters, type SchedulerNode } from '../kube-scheduler.js';
 import type { PodTemplate } from '../model.js';
-import type { PoolCatalog } from './offerings.js';
+import { offeringBit, type PoolCatalog } from './offerings.js';
 
 export interface Resources {
   readonly cpuMillis: number;
@@ -306,7 +306,7 @@ function recordSpread(pod: SolvePod, planned: PlannedSpread, where: string, zone
 function zoneBits(catalog: PoolCatalog, zones: ReadonlySet<string>): number {
   let bits = 0;
   catalog.zones.forEach((zone, i) => {
-    if (zones.has(zone)) bits |= (1 << (2 * i)) | (1 << (2 * i + 1));
+    if (zones.has(zone)) bits |= offeringBit(i, 'on-demand') | offeringBit(i, 'spot');
   });
   return bits;
 }
@@ -324,7 +324,7 @@ function pinZone(
   let best: string | null = null;
   let bestCount = Number.POSITIVE_INFINITY;
   catalog.zones.forEach((zone, i) => {
-    if (!zones.has(zone) || (union & ((1 << (2 * i)) | (1 << (2 * i + 1)))) === 0) return;
+    if (!zones.has(zone) || (union & (offeringBit(i, 'on-demand') | offeringBit(i, 'spot'))) === 0) return;
     const count = rule ? rule.inZone(zone) + planned.get(rule.id, `zone:${zone}`) : 0;
     if (count < bestCount) {
       best = zone;
