@@ -59,6 +59,7 @@ export function simulationJson(result: SimResult, options: { readonly events: bo
       pending: p.pending,
       containerCreating: p.containerCreating,
       nodes: p.nodes,
+      nodesByType: { ...p.nodesByType },
       costUsd: p.costUsd,
       freeBySubnet: { ...p.freeBySubnet },
       quotaVcpus: { ...p.quotaVcpus },

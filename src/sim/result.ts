@@ -101,6 +101,8 @@ export interface SeriesPoint {
   readonly pending: number;
   readonly containerCreating: number;
   readonly nodes: number;
+  /** Nodes that exist, by instance type. */
+  readonly nodesByType: Readonly<Record<string, number>>;
   /** Cumulative cost of every node so far, to a hundredth of a cent. */
   readonly costUsd: number;
   readonly freeBySubnet: Readonly<Record<string, number>>;
@@ -134,7 +136,17 @@ export interface SimResult {
   readonly stats: SimStats;
 }
 
+/** How far a run has got, for a progress bar. */
+export interface SimProgress {
+  readonly simulatedMs: number;
+  readonly durationMs: number;
+  /** Queue events processed so far. */
+  readonly events: number;
+}
+
 export interface SimOptions {
   /** Keep the event log (it can be large). */
   readonly recordEvents: boolean;
+  /** Called every few thousand events and once at the end; it must not throw. */
+  readonly onProgress?: (progress: SimProgress) => void;
 }

@@ -80,7 +80,15 @@ import {
 import { makeNodeTemplate, type NodeTemplate, nodeName, POD_ENI_RESOURCE } from './node-setup.js';
 import { type QuotaClass, QuotaUsage, quotaClass, quotaErrorCode } from './quota.js';
 import { createRandom, type Random } from './random.js';
-import type { CostSummary, SeriesPoint, SimEvent, SimOptions, SimResult, WorkloadSummary } from './result.js';
+import type {
+  CostSummary,
+  SeriesPoint,
+  SimEvent,
+  SimOptions,
+  SimProgress,
+  SimResult,
+  WorkloadSummary,
+} from './result.js';
 import {
   daemonTolerations,
   pinToNode,
@@ -91,6 +99,9 @@ import {
 } from './workload-pods.js';
 
 /** Initial nodes boot this long before time 0, so their warm pools are settled when the run starts. */
+/** Progress is reported every 8,192 events: often enough for a bar, rare enough to cost nothing. */
+const PROGRESS_EVERY_MASK = 8191;
+
 const PREROLL_MS = 10 * 60_000;
 /**
  * A pod worker whose sync failed (no sandbox) is requeued after backOffPeriod 10 s with jitter 0.5
@@ -370,6 +381,7 @@ class Engine {
   readonly costByType = new Map<string, number>();
   readonly costByOrigin = new Map<string, number>();
   nextCostEventMs = 0;
+  readonly onProgress: ((progress: SimProgress) => void) | null;
   /** Bumped when the set of DaemonSets changes (Karpenter's overhead per type follows it). */
   daemonVersion = 0;
 
@@ -381,6 +393,7 @@ class Engine {
     const scenario = input.scenario;
     this.random = createRandom(scenario.seed);
     this.events = options.recordEvents ? [] : null;
+    this.onProgress = options.onProgress ?? null;
     // The aws-node manifest EKS installs sets WARM_PREFIX_TARGET=1 (vpc-cni-ipam.md §3.1).
     const parsed = parseVpcCniEnv(scenario.vpcCniEnv, EKS_MANIFEST_DEFAULTS);
     this.settings = parsed.settings;
@@ -1350,7 +1363,13 @@ class Engine {
   private sample(): void {
     const cost = this.costNow();
     let nodes = 0;
-    for (const node of this.nodes) if (!node.terminated) nodes += 1;
+    const nodesByType: Record<string, number> = {};
+    for (const node of this.nodes) {
+      if (node.terminated) continue;
+      nodes += 1;
+      const type = node.template.instanceType.name;
+      nodesByType[type] = (nodesByType[type] ?? 0) + 1;
+    }
     const freeBySubnet: Record<string, number> = {};
     for (const [id, subnet] of this.subnets) freeBySubnet[id] = freeAddresses(subnet);
     this.series.push({
@@ -1359,6 +1378,7 @@ class Engine {
       pending: this.phaseCounts.Pending,
       containerCreating: this.phaseCounts.ContainerCreating,
       nodes,
+      nodesByType: sortRecord(nodesByType),
       costUsd: roundUsd(cost.totalUsd),
       freeBySubnet,
       quotaVcpus: this.quota.snapshot(),
@@ -1918,6 +1938,7 @@ class Engine {
 
   run(): void {
     const end = this.input.scenario.durationMs;
+    const onProgress = this.onProgress;
     for (;;) {
       const next = this.queue.peekTime();
       if (next === null || next > end) break;
@@ -1927,8 +1948,12 @@ class Engine {
       this.nowMs = item.atMs;
       this.eventsProcessed += 1;
       this.handle(item.event);
+      if (onProgress !== null && (this.eventsProcessed & PROGRESS_EVERY_MASK) === 0) {
+        onProgress({ simulatedMs: Math.max(0, this.nowMs), durationMs: end, events: this.eventsProcessed });
+      }
     }
     this.nowMs = end;
+    onProgress?.({ simulatedMs: end, durationMs: end, events: this.eventsProcessed });
   }
 
   private handle(event: EngineEvent): void {
