@@ -118,6 +118,21 @@ export interface CostSummary {
   readonly byGroup: Readonly<Record<string, number>>;
 }
 
+/** A kind of node the run set up (one per node group, NodePool type and capacity type): what it holds. */
+export interface NodeShape {
+  /** `nodeGroup/NAME`, `nodePool/NAME` or `static`. */
+  readonly origin: string;
+  readonly instanceType: string;
+  readonly capacityType: 'on-demand' | 'spot';
+  /** null when the node never becomes Ready. */
+  readonly maxPods: number | null;
+  readonly podIps: number;
+  readonly allocatable: { readonly cpuMillis: number; readonly memoryBytes: number; readonly pods: number };
+  /** The memory is podcap's estimate of MemTotal, not an observed node's. */
+  readonly memoryEstimated: boolean;
+  readonly failure: string | null;
+}
+
 export interface SimResult {
   readonly scenario: string;
   readonly durationMs: number;
@@ -130,6 +145,8 @@ export interface SimResult {
   readonly findings: readonly Finding[];
   /** Every node that ran during the run, including those terminated before the end. */
   readonly costUsd: CostSummary;
+  /** The kinds of node the run set up, in the order it set them up. */
+  readonly nodeShapes: readonly NodeShape[];
   readonly series: readonly SeriesPoint[];
   /** The event log, when asked for. */
   readonly events: readonly SimEvent[] | null;

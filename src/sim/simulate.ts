@@ -82,6 +82,7 @@ import { type QuotaClass, QuotaUsage, quotaClass, quotaErrorCode } from './quota
 import { createRandom, type Random } from './random.js';
 import type {
   CostSummary,
+  NodeShape,
   SeriesPoint,
   SimEvent,
   SimOptions,
@@ -2224,6 +2225,7 @@ class Engine {
       }),
       findings: collectFindings(record),
       costUsd: this.costSummary(),
+      nodeShapes: this.templates.map(nodeShape),
       series: this.series,
       events: this.events,
       stats: {
@@ -2304,6 +2306,23 @@ function findAddress(state: IpamdState, podKey: string): number | null {
     }
   }
   return state.branches.find((b) => b.podKey === podKey && b.deletedAtMs === null)?.address ?? null;
+}
+
+function nodeShape(template: NodeTemplate): NodeShape {
+  return {
+    origin: template.origin,
+    instanceType: template.instanceType.name,
+    capacityType: template.capacityType,
+    maxPods: template.ready?.maxPods ?? null,
+    podIps: template.capacity.node.network.podIps,
+    allocatable: {
+      cpuMillis: template.allocatable.cpuMillis,
+      memoryBytes: template.allocatable.memoryBytes,
+      pods: template.allocatable.pods,
+    },
+    memoryEstimated: template.memoryEstimated,
+    failure: template.failure,
+  };
 }
 
 /** Dollars to a hundredth of a cent: enough for a per-second bill, stable in golden files. */

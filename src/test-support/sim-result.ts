@@ -59,6 +59,18 @@ export function sampleSimResult(partial: Partial<SimResult> = {}): SimResult {
       },
     ],
     costUsd: { totalUsd: 0.384, byType: { 'm5.large': 0.384 }, byGroup: { 'nodeGroup/ng-1': 0.384 } },
+    nodeShapes: [
+      {
+        origin: 'nodeGroup/ng-1',
+        instanceType: 'm5.large',
+        capacityType: 'on-demand',
+        maxPods: 29,
+        podIps: 27,
+        allocatable: { cpuMillis: 1930, memoryBytes: 7_068_672 * 1024, pods: 29 },
+        memoryEstimated: true,
+        failure: null,
+      },
+    ],
     series: [],
     findings: [
       {
