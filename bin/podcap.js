@@ -9,7 +9,13 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 const write = (stream) => (text) => stream.write(text);
-main(process.argv.slice(2), { stdout: write(process.stdout), stderr: write(process.stderr) }).then(
+const terminal = {
+  stdoutIsTty: process.stdout.isTTY === true,
+  stderrIsTty: process.stderr.isTTY === true,
+  env: process.env,
+  columns: process.stderr.columns ?? 80,
+};
+main(process.argv.slice(2), { stdout: write(process.stdout), stderr: write(process.stderr), terminal }).then(
   (code) => {
     process.exitCode = code;
   },

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -187,6 +187,34 @@ describe('podcap ips and podcap subnet', () => {
 
 describe('podcap simulate', () => {
   const example = 'examples/custom-networking-more-pods-than-ips';
+
+  it('--report writes one self-contained HTML file; --quiet keeps stdout empty and still sets the exit code', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'podcap-report-'));
+    const file = join(folder, 'report.html');
+    const result = podcap('simulate', example, '--report', file, '--quiet', '--fail-on', 'error');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe('');
+    const html = readFileSync(file, 'utf8');
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).toContain('PODS_STUCK_NO_IP');
+    expect(html).not.toMatch(/\b(?:src|href)\s*=\s*["']?https?:/);
+    expect(readdirSync(folder)).toEqual(['report.html']);
+  });
+
+  it('--report into a folder that does not exist fails before the run and writes nothing', () => {
+    const folder = mkdtempSync(join(tmpdir(), 'podcap-report-'));
+    const result = podcap('simulate', example, '--report', join(folder, 'missing', 'report.html'));
+    expectBadInput(result, '--report: expected a file in an existing folder');
+    expect(readdirSync(folder)).toEqual([]);
+  });
+
+  it('prints no colour and no progress when stdout and stderr are not terminals', () => {
+    const result = podcap('simulate', example);
+    expect(result.stdout).toContain('ERROR PODS_STUCK_NO_IP');
+    expect(result.stdout).not.toContain('\u001b[');
+    expect(result.stderr).toBe('');
+  });
 
   it('--json prints the run at the end of its duration', () => {
     const result = podcap('simulate', example, '--json');

@@ -6,18 +6,24 @@ import { runCatalogRefresh } from './catalog-command.js';
 import { type IpsCommandOptions, runIpsCommand } from './ips-command.js';
 import { type NodeCommandOptions, runNodeCommand } from './node-command.js';
 import { packageVersion } from './package-version.js';
+import { createProgressBar } from './progress.js';
 import { runSimulateCommand, type SimulateCommandOptions } from './simulate-command.js';
 import { runSubnetCommand } from './subnet-command.js';
+import { colourAllowed, colourize, type TerminalInfo } from './terminal.js';
 
 export interface Io {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /** The real terminal, when there is one; without it output is plain and no progress is drawn. */
+  readonly terminal?: TerminalInfo & { readonly columns: number };
 }
 
 const EXIT_CODES = `Exit codes:
   0  the command ran; no finding at or above --fail-on (when given)
   1  findings at or above --fail-on
-  2  bad input or usage (one line on stderr naming the value and what was expected)`;
+  2  bad input or usage (one line on stderr naming the value and what was expected)
+
+Colours only when stdout is a terminal, never when NO_COLOR is set.`;
 
 const collect = (value: string, previous: readonly string[] = []): string[] => [...previous, value];
 
@@ -30,6 +36,10 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     )
     .version(packageVersion(), '--version')
     .option('--catalog <file>', 'instance-type catalog to use instead of the bundled one')
+    .option(
+      '-q, --quiet',
+      'print nothing on stdout and draw no progress: the exit code tells (files are still written)',
+    )
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} })
     .exitOverride()
     .showSuggestionAfterError()
@@ -38,6 +48,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   // --catalog FILE on every command, else the bundled catalog.
   const readCatalog = () => readCatalogFile(program.opts<{ catalog?: string }>().catalog ?? BUNDLED_CATALOG_PATH);
   const loadCatalog = () => indexCatalog(readCatalog());
+  const terminal = io.terminal;
+  const quiet = () => program.opts<{ quiet?: boolean }>().quiet === true;
+  // Plain text goes out painted when stdout is a terminal that takes colour; JSON never is.
+  const print = (text: string, json = false) => {
+    if (quiet()) return;
+    const colour = !json && terminal !== undefined && colourAllowed(terminal.stdoutIsTty, terminal.env);
+    io.stdout(colour ? colourize(text) : text);
+  };
 
   program
     .command('node')
@@ -82,7 +100,7 @@ Examples:
     )
     .action((names: string[], options: NodeCommandOptions) => {
       const result = runNodeCommand(names, options, loadCatalog());
-      io.stdout(result.stdout);
+      print(result.stdout, options.json === true);
       exitCode = result.exitCode;
     });
 
@@ -114,7 +132,7 @@ Examples:
     )
     .action((options: IpsCommandOptions) => {
       const result = runIpsCommand(options, loadCatalog());
-      io.stdout(result.stdout);
+      print(result.stdout, options.json === true);
       exitCode = result.exitCode;
     });
 
@@ -127,7 +145,7 @@ Examples:
     .addHelpText('after', '\nExamples:\n  podcap subnet 10.0.0.0/24\n  podcap subnet 10.0.0.0/20 --used 1500 --json')
     .action((cidr: string, options: { used?: string; json?: boolean }) => {
       const result = runSubnetCommand(cidr, options);
-      io.stdout(result.stdout);
+      print(result.stdout, options.json === true);
       exitCode = result.exitCode;
     });
 
@@ -142,6 +160,10 @@ Examples:
     .option('--fail-on <severity>', 'exit 1 when a finding of this severity or worse is found: warning or error')
     .option('--seed <n>', "override the scenario's seed (a whole number, 0 or more)")
     .option('--duration <d>', "override the scenario's duration, Go-style: 90s, 15m, 1h30m")
+    .option(
+      '--report <file.html>',
+      'also write a self-contained HTML report: findings, charts over time, events, inputs',
+    )
     .addHelpText(
       'after',
       `
@@ -150,11 +172,21 @@ Examples:
   podcap simulate examples/node-group-outgrows-max-pods
   podcap simulate examples/node-group-outgrows-max-pods --duration 9m --events
   podcap simulate examples/custom-networking-more-pods-than-ips --json --fail-on error
-  podcap simulate examples/karpenter-spot-quota-and-warm-pool --seed 7 --fail-on warning`,
+  podcap simulate examples/karpenter-spot-quota-and-warm-pool --seed 7 --fail-on warning
+  podcap simulate examples/karpenter-spot-quota-and-warm-pool --report spot-quota.html --quiet`,
     )
     .action((paths: string[], options: SimulateCommandOptions) => {
-      const result = runSimulateCommand(paths, options, loadCatalog());
-      io.stdout(result.stdout);
+      const drawProgress = terminal?.stderrIsTty === true && !quiet();
+      const bar = drawProgress
+        ? createProgressBar({ write: io.stderr, now: () => performance.now(), columns: terminal.columns })
+        : null;
+      let result: ReturnType<typeof runSimulateCommand>;
+      try {
+        result = runSimulateCommand(paths, options, loadCatalog(), bar ? { onProgress: bar.update } : {});
+      } finally {
+        bar?.finish();
+      }
+      print(result.stdout, options.json === true);
       exitCode = result.exitCode;
     });
 
@@ -167,7 +199,7 @@ Examples:
     .addHelpText('after', '\nExample:\n  podcap catalog refresh --region us-east-1 --out my-catalog.json')
     .action(async (options: { region?: string; out?: string }) => {
       const result = await runCatalogRefresh(options, readCatalog());
-      io.stdout(result.stdout);
+      print(result.stdout, true);
       io.stderr(result.stderr);
       exitCode = result.exitCode;
     });

@@ -1,12 +1,17 @@
+import { existsSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { CatalogIndex } from '../core/catalog.js';
 import { parseDuration } from '../core/duration.js';
 import { UsageError } from '../input/input-error.js';
 import { loadSimInput } from '../input/scenario/load.js';
+import { buildReportData } from '../report/report-data.js';
 import { simulationJson } from '../report/sim-json.js';
 import { renderSimulationText } from '../report/sim-text.js';
-import type { Severity } from '../sim/result.js';
+import type { Severity, SimProgress } from '../sim/result.js';
 import { simulate } from '../sim/simulate.js';
 import type { CommandOutput } from './node-command.js';
+import { packageVersion } from './package-version.js';
+import { writeHtmlReport } from './report-file.js';
 
 /** `podcap simulate` options as commander hands them over. */
 export interface SimulateCommandOptions {
@@ -15,6 +20,12 @@ export interface SimulateCommandOptions {
   readonly failOn?: string;
   readonly seed?: string;
   readonly duration?: string;
+  readonly report?: string;
+}
+
+/** What the command may do besides returning its output: report progress while it runs. */
+export interface SimulateHooks {
+  readonly onProgress?: (progress: SimProgress) => void;
 }
 
 const SEVERITY_RANK: Readonly<Record<Severity, number>> = { error: 2, warning: 1, info: 0 };
@@ -41,15 +52,28 @@ function parseDurationFlag(text: string | undefined): number | null {
   return duration.value;
 }
 
+/** Fails before a long run, not after it, when the report could not be written where asked. */
+function parseReportFile(file: string | undefined): string | null {
+  if (file === undefined) return null;
+  if (file === '') throw new UsageError('--report: expected a file name, got ""');
+  const folder = dirname(resolve(file));
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) {
+    throw new UsageError(`--report: expected a file in an existing folder, got "${file}" (no folder ${folder})`);
+  }
+  return file;
+}
+
 /** Loads the files and folders, runs the simulation and renders it; exit 1 when a finding reaches --fail-on. */
 export function runSimulateCommand(
   paths: readonly string[],
   options: SimulateCommandOptions,
   catalog: CatalogIndex,
+  hooks: SimulateHooks = {},
 ): CommandOutput {
   const failOn = parseFailOn(options.failOn);
   const seed = parseSeed(options.seed);
   const durationMs = parseDurationFlag(options.duration);
+  const reportFile = parseReportFile(options.report);
   const loaded = loadSimInput(paths, { catalog });
   const input = {
     ...loaded,
@@ -60,7 +84,13 @@ export function runSimulateCommand(
     },
   };
   const events = options.events === true;
-  const result = simulate(input, catalog, { recordEvents: events });
+  const result = simulate(input, catalog, {
+    recordEvents: events || reportFile !== null,
+    ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
+  });
+  if (reportFile !== null) {
+    writeHtmlReport(reportFile, buildReportData(result, input, { podcapVersion: packageVersion() }));
+  }
   const stdout = options.json
     ? `${JSON.stringify(simulationJson(result, { events }), null, 2)}\n`
     : renderSimulationText(result, { events });
