@@ -258,3 +258,43 @@ describe('podcap simulate', () => {
     expectBadInput(podcap('simulate', file), 'subnet-x');
   });
 });
+
+/** The lines under "Examples:" of a help text, with `\` continuations joined. */
+function helpExamples(help: string): string[] {
+  const block = /\nExamples?:\n((?: {2}.*\n?)+)/.exec(help)?.[1] ?? '';
+  return block
+    .replace(/\\\n\s+/g, '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.startsWith('podcap '));
+}
+
+describe('--help of every command', () => {
+  const commands = [[], ['node'], ['ips'], ['subnet'], ['simulate'], ['catalog']];
+
+  it.each(commands)('podcap %s --help: examples, the exit codes, lines within 100 columns', (...command) => {
+    const result = podcap(...command, '--help');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Exit codes:\n  0  ');
+    expect(helpExamples(result.stdout).length).toBeGreaterThan(0);
+    for (const line of result.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
+  });
+
+  it.each(
+    commands.flatMap((command) =>
+      helpExamples(podcap(...command, '--help').stdout)
+        .filter((line) => !line.includes('catalog refresh --region'))
+        .map((line) => [line]),
+    ),
+  )('%s runs as written', (line) => {
+    // Files an example writes go to a scratch folder rather than into the checkout.
+    const folder = mkdtempSync(join(tmpdir(), 'podcap-help-'));
+    const args = line
+      .split(/\s+/)
+      .slice(1)
+      .map((arg) => (arg.endsWith('.html') ? join(folder, arg) : arg));
+    const result = podcap(...args);
+    expect(result.stderr).toBe('');
+    expect([0, 1]).toContain(result.code);
+  });
+});

@@ -43,7 +43,16 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
     .configureOutput({ writeOut: io.stdout, writeErr: io.stderr, outputError: () => {} })
     .exitOverride()
     .showSuggestionAfterError()
-    .addHelpText('after', `\n${EXIT_CODES}`);
+    .addHelpText(
+      'after',
+      `
+Examples:
+  podcap simulate examples/node-group-outgrows-max-pods
+  podcap node m5.large --custom-networking
+  podcap simulate --help
+
+${EXIT_CODES}`,
+    );
 
   // --catalog FILE on every command, else the bundled catalog.
   const readCatalog = () => readCatalogFile(program.opts<{ catalog?: string }>().catalog ?? BUNDLED_CATALOG_PATH);
@@ -95,7 +104,8 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
       `
 Examples:
   podcap node m5.large m8g.large c5.18xlarge
-  podcap node m8g.large --ami al2 --karpenter-version 1.5.1 --reserved-enis 1 --pod-eni --memory-capacity 7948164Ki
+  podcap node m8g.large --ami al2 --karpenter-version 1.5.1 --reserved-enis 1 --pod-eni \\
+    --memory-capacity 7948164Ki
   podcap node m5.large --custom-networking --json`,
     )
     .action((names: string[], options: NodeCommandOptions) => {
@@ -128,7 +138,8 @@ Examples:
       `
 Examples:
   podcap ips --instance-type m5.large --pods-per-node 20 --nodes 50 --subnet 10.0.0.0/22
-  podcap ips --instance-type m5.xlarge --pods-per-node 30 --pods 3000 --env WARM_IP_TARGET=2 --env MINIMUM_IP_TARGET=30 --subnet 10.0.0.0/20 --json`,
+  podcap ips --instance-type m5.xlarge --pods-per-node 30 --pods 3000 --subnet 10.0.0.0/20 \\
+    --env WARM_IP_TARGET=2 --env MINIMUM_IP_TARGET=30 --json`,
     )
     .action((options: IpsCommandOptions) => {
       const result = runIpsCommand(options, loadCatalog());
@@ -190,7 +201,10 @@ Examples:
       exitCode = result.exitCode;
     });
 
-  const catalog = program.command('catalog').description('the instance-type catalog');
+  const catalog = program
+    .command('catalog')
+    .description('the instance-type catalog')
+    .addHelpText('after', '\nExample:\n  podcap catalog refresh --help');
   catalog
     .command('refresh')
     .description('rebuild the catalog from the live EC2 API (DescribeInstanceTypes), merged with the bundled facts')
@@ -203,6 +217,15 @@ Examples:
       io.stderr(result.stderr);
       exitCode = result.exitCode;
     });
+
+  // Every command's help ends with the exit codes, after its examples.
+  const withExitCodes = (command: Command) => {
+    for (const sub of command.commands) {
+      sub.addHelpText('after', `\n${EXIT_CODES}`);
+      withExitCodes(sub);
+    }
+  };
+  withExitCodes(program);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });
