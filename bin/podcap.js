@@ -13,7 +13,7 @@ const terminal = {
   stdoutIsTty: process.stdout.isTTY === true,
   stderrIsTty: process.stderr.isTTY === true,
   env: process.env,
-  columns: process.stderr.columns ?? 80,
+  columns: process.stderr.columns || 80,
 };
 main(process.argv.slice(2), { stdout: write(process.stdout), stderr: write(process.stderr), terminal }).then(
   (code) => {
