@@ -644,8 +644,11 @@ function renderText(plan: IpPlan, findings: readonly Finding[]): string {
   return blocks.join('\n\n');
 }
 
-/** `podcap ips`: see the module comment for the input decisions. */
-export function runIpsCommand(options: IpsCommandOptions, catalog: CatalogIndex): CommandOutput {
+/** The plan, its findings and the pods counted; throws UsageError for bad options (see the module comment). */
+function planFromOptions(
+  options: IpsCommandOptions,
+  catalog: CatalogIndex,
+): { plan: IpPlan; findings: Finding[]; pods: number } {
   const instanceType = resolveType(options.instanceType, catalog);
   if (options.podsPerNode === undefined)
     throw new UsageError('--pods-per-node: expected pods per node that need an IP');
@@ -670,7 +673,20 @@ export function runIpsCommand(options: IpsCommandOptions, catalog: CatalogIndex)
     eniConfigSubnets: subnets.eniConfig,
     headroomPercent,
   });
-  const findings = findingsFor(plan, pods);
+  return { plan, findings: findingsFor(plan, pods), pods };
+}
+
+/** The object `podcap ips --json` prints, for callers that want it unprinted (the local web UI). */
+export function ipsPlanJson(options: IpsCommandOptions, catalog: CatalogIndex): IpsPlanJson {
+  const { plan, findings, pods } = planFromOptions(options, catalog);
+  return planJson(plan, findings, pods);
+}
+
+export type IpsPlanJson = ReturnType<typeof planJson>;
+
+/** `podcap ips`: see the module comment for the input decisions. */
+export function runIpsCommand(options: IpsCommandOptions, catalog: CatalogIndex): CommandOutput {
+  const { plan, findings, pods } = planFromOptions(options, catalog);
   const stdout = options.json
     ? `${JSON.stringify(planJson(plan, findings, pods), null, 2)}\n`
     : `${renderText(plan, findings)}\n`;

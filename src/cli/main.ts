@@ -7,6 +7,7 @@ import { type IpsCommandOptions, runIpsCommand } from './ips-command.js';
 import { type NodeCommandOptions, runNodeCommand } from './node-command.js';
 import { packageVersion } from './package-version.js';
 import { createProgressBar } from './progress.js';
+import { registerServeCommand } from './serve-command.js';
 import { runSimulateCommand, type SimulateCommandOptions } from './simulate-command.js';
 import { runSubnetCommand } from './subnet-command.js';
 import { colourAllowed, colourize, type TerminalInfo } from './terminal.js';
@@ -200,6 +201,8 @@ Examples:
       print(result.stdout, options.json === true);
       exitCode = result.exitCode;
     });
+
+  registerServeCommand(program, io, loadCatalog);
 
   const catalog = program
     .command('catalog')

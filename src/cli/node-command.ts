@@ -183,19 +183,29 @@ function buildOverrides(options: NodeCommandOptions): { overrides: NodeConfigOve
   return { overrides, assumed };
 }
 
+/** The capacity of each type the options name, and the defaults assumed; throws UsageError for bad options. */
+export function computeNodeCapacities(
+  names: readonly string[],
+  options: NodeCommandOptions,
+  catalog: CatalogIndex,
+): { results: NodeCapacity[]; assumed: string[] } {
+  const { overrides, assumed } = buildOverrides(options);
+  const types = resolveTypes(names, options.all === true, catalog);
+  const memory = memoryCapacities(options.memoryCapacity ?? [], types);
+  const results = types.map((type) =>
+    computeNodeCapacity(
+      makeNodeConfig(type, { ...overrides, observedMemoryCapacityBytes: memory.get(type.name) ?? null }),
+    ),
+  );
+  return { results, assumed };
+}
+
 export function runNodeCommand(
   names: readonly string[],
   options: NodeCommandOptions,
   catalog: CatalogIndex,
 ): CommandOutput {
-  const { overrides, assumed } = buildOverrides(options);
-  const types = resolveTypes(names, options.all === true, catalog);
-  const memory = memoryCapacities(options.memoryCapacity ?? [], types);
-  const results: NodeCapacity[] = types.map((type) =>
-    computeNodeCapacity(
-      makeNodeConfig(type, { ...overrides, observedMemoryCapacityBytes: memory.get(type.name) ?? null }),
-    ),
-  );
+  const { results, assumed } = computeNodeCapacities(names, options, catalog);
   const stdout = options.json
     ? `${JSON.stringify(
         results.map((r) => nodeCapacityJson(r, assumed)),

@@ -243,8 +243,13 @@ function inputsSection(data: ReportData): HTMLElement {
   );
 }
 
+/** Each root's window listener, so that rendering into it again replaces it rather than adding one. */
+const resizeListeners = new WeakMap<HTMLElement, () => void>();
+
 /** Renders the whole report into `root`, replacing what was there. */
 export function renderReport(root: HTMLElement, data: ReportData): void {
+  const previous = resizeListeners.get(root);
+  if (previous) window.removeEventListener('resize', previous);
   root.replaceChildren();
   root.classList.add('pc-report');
   root.append(
@@ -266,4 +271,5 @@ export function renderReport(root: HTMLElement, data: ReportData): void {
   const resize = renderCharts(charts, data);
   root.append(workloadsSection(data), eventsSection(data), inputsSection(data));
   window.addEventListener('resize', resize);
+  resizeListeners.set(root, resize);
 }
