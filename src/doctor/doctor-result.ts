@@ -84,6 +84,8 @@ export interface NodeIpUse {
   readonly instanceType: string | null;
   /** status.capacity.pods. */
   readonly maxPods: number;
+  /** Pods on the node in the host's network namespace: they take a pod slot but no pod IP. */
+  readonly hostNetworkPods: number;
   /** Pod IPs the CNI can give on this node under the cluster's settings; null for an unknown type. */
   readonly podIps: number | null;
   /** Pods on the node that need an IP (not hostNetwork). */
@@ -99,4 +101,9 @@ export interface DoctorResult {
   readonly nodes: readonly NodeIpUse[];
   /** Findings counted by code (for the exporter's mismatch counts). */
   readonly countsByCode: Readonly<Partial<Record<DoctorCode, number>>>;
+}
+
+/** The node's kubelet admits more pods that need an IP than the CNI can give it (host-network pods need none). */
+export function admitsMoreThanIps(node: NodeIpUse): boolean {
+  return node.podIps !== null && node.maxPods - node.hostNetworkPods > node.podIps;
 }

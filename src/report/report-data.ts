@@ -7,6 +7,7 @@
 import { formatDuration } from '../core/duration.js';
 import { formatKarpenterVersion } from '../core/karpenter-version.js';
 import { formatCpu, formatMemory } from '../core/quantity.js';
+import type { DoctorCode } from '../doctor/doctor-result.js';
 import type { SelectorRequirement, SimInput, Workload } from '../sim/model.js';
 import type {
   CostSummary,
@@ -26,7 +27,8 @@ export const REPORT_FORMAT = 'podcap-report/1';
 
 /** A finding split into what was seen and what to do; `fix` is null when the finding names none. */
 export interface ReportFinding {
-  readonly code: FindingCode;
+  /** A simulation's finding code, or the doctor's. */
+  readonly code: FindingCode | DoctorCode;
   readonly severity: Severity;
   readonly evidence: string;
   readonly fix: string | null;
@@ -58,6 +60,8 @@ export interface InputTable {
 
 export interface ReportData {
   readonly format: typeof REPORT_FORMAT;
+  /** A simulated run (charts over time, cost), or a real cluster's state as the doctor read it. */
+  readonly kind: 'simulation' | 'cluster';
   readonly podcapVersion: string;
   readonly scenario: string;
   readonly durationMs: number;
@@ -91,6 +95,7 @@ export function buildReportData(result: SimResult, input: SimInput, options: Rep
   const kept = keepEvents(folded, options.maxEvents ?? DEFAULT_MAX_EVENTS);
   return {
     format: REPORT_FORMAT,
+    kind: 'simulation',
     podcapVersion: options.podcapVersion,
     scenario: result.scenario,
     durationMs: result.durationMs,
@@ -119,7 +124,9 @@ function quotaLimits(input: SimInput): Record<string, number> {
 const FIX_MARKER = /\s*\bFix: /;
 
 /** Findings end with "Fix: …" where podcap knows one; the report shows it apart from the evidence. */
-export function splitFinding(finding: Finding): ReportFinding {
+export function splitFinding(
+  finding: Pick<Finding, 'severity' | 'message' | 'atMs'> & { code: ReportFinding['code'] },
+): ReportFinding {
   const match = FIX_MARKER.exec(finding.message);
   const evidence = match ? finding.message.slice(0, match.index) : finding.message;
   const fix = match ? finding.message.slice(match.index + match[0].length) : null;
@@ -204,7 +211,7 @@ function requestText(workload: Workload): { cpu: string; memory: string; extende
   };
 }
 
-function inputTables(result: SimResult, input: SimInput): InputTable[] {
+export function inputTables(result: SimResult, input: SimInput): InputTable[] {
   const scenario = input.scenario;
   const tables: InputTable[] = [];
   tables.push({

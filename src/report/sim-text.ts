@@ -1,6 +1,6 @@
 import { formatDuration } from '../core/duration.js';
 import type { SimEvent, SimResult, WorkloadSummary } from '../sim/result.js';
-import { type Column, renderTable, wrapLine } from './text-table.js';
+import { type Column, fits, indented, renderTable, renderTableWithin, wrapLine } from './text-table.js';
 
 const DEFAULT_WIDTH = 100;
 const INDENT = '    ';
@@ -143,33 +143,6 @@ function countList(counts: Readonly<Record<string, number>>): string {
 
 function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function fits(text: string, width: number): boolean {
-  return text.split('\n').every((line) => line.length <= width);
-}
-
-/** `text` broken at spaces into lines of `INDENT` + at most `width` − 4 characters. */
-function indented(text: string, width: number): string {
-  return wrapLine(text, Math.max(1, width - INDENT.length), '')
-    .split('\n')
-    .map((line) => INDENT + line)
-    .join('\n');
-}
-
-/** A table when it fits; else one block a row (the first cell, then `header value` pairs), for long names. */
-function renderTableWithin(columns: readonly Column[], rows: readonly (readonly string[])[], width: number): string {
-  const table = renderTable(columns, rows);
-  if (fits(table, width)) return table;
-  return rows
-    .map((row) => {
-      const details = columns
-        .slice(1)
-        .map((column, i) => `${column.header.toLowerCase()} ${row[i + 1] || '-'}`)
-        .join(', ');
-      return `${row[0] ?? ''}\n${indented(details, width)}`;
-    })
-    .join('\n');
 }
 
 /**

@@ -37,3 +37,36 @@ export function wrapLine(line: string, width = 100, indent = '  '): string {
   if (current !== '') lines.push((lines.length === 0 ? '' : indent) + current);
   return lines.join('\n');
 }
+
+const INDENT = '    ';
+
+export function fits(text: string, width: number): boolean {
+  return text.split('\n').every((line) => line.length <= width);
+}
+
+/** `text` broken at spaces into lines of `INDENT` + at most `width` − 4 characters. */
+export function indented(text: string, width: number): string {
+  return wrapLine(text, Math.max(1, width - INDENT.length), '')
+    .split('\n')
+    .map((line) => INDENT + line)
+    .join('\n');
+}
+
+/** A table when it fits; else one block a row (the first cell, then `header value` pairs), for long names. */
+export function renderTableWithin(
+  columns: readonly Column[],
+  rows: readonly (readonly string[])[],
+  width: number,
+): string {
+  const table = renderTable(columns, rows);
+  if (fits(table, width)) return table;
+  return rows
+    .map((row) => {
+      const details = columns
+        .slice(1)
+        .map((column, i) => `${column.header.toLowerCase()} ${row[i + 1] || '-'}`)
+        .join(', ');
+      return `${row[0] ?? ''}\n${indented(details, width)}`;
+    })
+    .join('\n');
+}

@@ -33,8 +33,10 @@ function summaryTiles(data: ReportData): HTMLElement {
     ),
     tile('pending', String(data.pods.pending), data.pods.pending > 0 ? 'pc-warn' : ''),
     tile('ContainerCreating', String(data.pods.containerCreating), data.pods.containerCreating > 0 ? 'pc-bad' : ''),
-    tile('nodes at end', `${data.nodes.atEnd} (${data.nodes.launched} launched)`),
-    tile('node cost', usd(data.costUsd.totalUsd)),
+    data.kind === 'cluster'
+      ? tile('nodes', String(data.nodes.atEnd))
+      : tile('nodes at end', `${data.nodes.atEnd} (${data.nodes.launched} launched)`),
+    data.kind === 'cluster' ? null : tile('node cost', usd(data.costUsd.totalUsd)),
     tile('fewest free addresses', lowest === null ? '-' : String(lowest), lowest === 0 ? 'pc-bad' : ''),
   );
 }
@@ -260,12 +262,18 @@ export function renderReport(root: HTMLElement, data: ReportData): void {
       el(
         'p',
         { class: 'pc-muted' },
-        `${formatDuration(data.durationMs)} simulated, seed ${data.seed}, podcap ${data.podcapVersion}`,
+        data.kind === 'cluster'
+          ? `a real cluster as read, podcap ${data.podcapVersion}`
+          : `${formatDuration(data.durationMs)} simulated, seed ${data.seed}, podcap ${data.podcapVersion}`,
       ),
     ),
     summaryTiles(data),
     findingsSection(data),
   );
+  if (data.kind === 'cluster') {
+    root.append(inputsSection(data));
+    return;
+  }
   const charts = section('Over simulated time', 'charts');
   root.append(charts);
   const resize = renderCharts(charts, data);

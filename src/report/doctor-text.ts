@@ -1,0 +1,135 @@
+/**
+ * The readable report of `podcap doctor`: what was read, the findings first, each subnet's addresses and
+ * forecast, the nodes short of pod IPs, and a what-if run when one was asked for.
+ */
+
+import type { ClusterState } from '../cluster/cluster-state.js';
+import { admitsMoreThanIps, type DoctorResult } from '../doctor/doctor-result.js';
+import { renderTableWithin, wrapLine } from './text-table.js';
+
+const WIDTH = 100;
+const INDENT = '    ';
+/** Nodes listed in the pod-IP table; the rest are counted. */
+const NODE_ROWS = 20;
+
+export interface DoctorWhatIfText {
+  /** The changes, as given: `default/web=3x`, `+200 pods of cpu=500m,memory=1Gi`. */
+  readonly changes: readonly string[];
+  /** One paragraph: what breaks first and when, what stays Pending, what it costs. */
+  readonly summary: string;
+}
+
+export function clusterSummaryLine(state: ClusterState): string {
+  const byType = new Map<string, number>();
+  for (const node of state.nodes) {
+    const type = node.instanceType ?? 'unknown type';
+    byType.set(type, (byType.get(type) ?? 0) + 1);
+  }
+  const types = [...byType]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, 6)
+    .map(([type, n]) => `${n} ${type}`)
+    .join(', ');
+  const phases = { Running: 0, Pending: 0, ContainerCreating: 0, other: 0 };
+  for (const pod of state.pods) {
+    if (pod.containerCreating) phases.ContainerCreating += 1;
+    else if (pod.phase === 'Running') phases.Running += 1;
+    else if (pod.phase === 'Pending') phases.Pending += 1;
+    else phases.other += 1;
+  }
+  return (
+    `Cluster: ${state.nodes.length} nodes${types ? ` (${types}${byType.size > 6 ? ', …' : ''})` : ''}; ` +
+    `${state.pods.length} pods (${phases.Running} Running, ${phases.Pending} Pending, ` +
+    `${phases.ContainerCreating} ContainerCreating); ${state.subnets.length} subnets`
+  );
+}
+
+export function renderDoctorText(
+  state: ClusterState,
+  result: DoctorResult,
+  whatIf: DoctorWhatIfText | null = null,
+): string {
+  const out: string[] = [];
+  out.push(wrapLine(clusterSummaryLine(state), WIDTH, INDENT));
+  for (const line of state.read) out.push(wrapLine(`  read ${line}`, WIDTH, INDENT));
+  out.push('');
+  if (result.findings.length === 0) out.push('Findings: none');
+  else {
+    out.push(`Findings (${result.findings.length}):`);
+    for (const f of result.findings) {
+      out.push(wrapLine(`${f.severity.toUpperCase()} ${f.code}: ${f.message}`, WIDTH, INDENT));
+    }
+  }
+  out.push('');
+  if (result.subnets.length === 0) out.push('Subnets: none read (give `aws ec2 describe-subnets --output json`)');
+  else {
+    out.push('Subnets: addresses by use, and more pods before each runs dry');
+    out.push(
+      renderTableWithin(
+        [
+          { header: 'SUBNET' },
+          { header: 'ZONE' },
+          { header: 'USABLE', align: 'right' },
+          { header: 'FREE', align: 'right' },
+          { header: 'NODES', align: 'right' },
+          { header: 'ENIS', align: 'right' },
+          { header: 'PODS', align: 'right' },
+          { header: 'WARM', align: 'right' },
+          { header: 'OTHER', align: 'right' },
+          { header: 'PODS UNTIL DRY', align: 'right' },
+          { header: '/28 FAILS', align: 'right' },
+        ],
+        result.subnets.map((s) => [
+          s.id,
+          s.zone,
+          String(s.usable),
+          String(s.free),
+          String(s.use.nodes),
+          String(s.use.enis),
+          String(s.use.pods),
+          String(s.use.warm),
+          String(s.use.other),
+          s.podsUntilDry === null ? '-' : String(s.podsUntilDry),
+          s.podsUntilPrefixFailure === null ? '-' : String(s.podsUntilPrefixFailure),
+        ]),
+        WIDTH,
+      ),
+    );
+    for (const s of result.subnets) out.push(wrapLine(`  ${s.id}: ${s.basis}`, WIDTH, INDENT));
+  }
+  const shortNodes = result.nodes.filter(admitsMoreThanIps);
+  if (shortNodes.length > 0) {
+    out.push('');
+    out.push(`Nodes whose maxPods exceed their pod IPs (${shortNodes.length}):`);
+    out.push(
+      renderTableWithin(
+        [
+          { header: 'NODE' },
+          { header: 'TYPE' },
+          { header: 'MAXPODS', align: 'right' },
+          { header: 'POD IPS', align: 'right' },
+          { header: 'NEED IP', align: 'right' },
+          { header: 'HAVE IP', align: 'right' },
+        ],
+        shortNodes
+          .slice(0, NODE_ROWS)
+          .map((n) => [
+            n.node,
+            n.instanceType ?? '-',
+            String(n.maxPods),
+            String(n.podIps ?? '-'),
+            String(n.podsNeedingIp),
+            String(n.podsWithIp),
+          ]),
+        WIDTH,
+      ),
+    );
+    if (shortNodes.length > NODE_ROWS) out.push(`  … and ${shortNodes.length - NODE_ROWS} more (--json lists all)`);
+  }
+  if (whatIf) {
+    out.push('');
+    out.push(wrapLine(`What if ${whatIf.changes.join(', ')}:`, WIDTH, INDENT));
+    out.push(wrapLine(whatIf.summary, WIDTH, INDENT));
+  }
+  return `${out.join('\n')}\n`;
+}
