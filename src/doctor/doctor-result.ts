@@ -4,6 +4,7 @@
  */
 
 import type { Severity } from '../sim/result.js';
+import type { QuotaHeadroom } from './quota-checks.js';
 
 export type DoctorCode =
   /** A node's real allocatable cpu or memory differs from what the capacity model predicts for it. */
@@ -99,6 +100,8 @@ export interface DoctorResult {
   readonly findings: readonly DoctorFinding[];
   readonly subnets: readonly SubnetForecast[];
   readonly nodes: readonly NodeIpUse[];
+  /** vCPU quota headroom by class; null when no quota file was read. */
+  readonly quotas: readonly QuotaHeadroom[] | null;
   /** Findings counted by code (for the exporter's mismatch counts). */
   readonly countsByCode: Readonly<Partial<Record<DoctorCode, number>>>;
 }

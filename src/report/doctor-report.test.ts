@@ -62,6 +62,7 @@ const RESULT: DoctorResult = {
       podsWithIp: 20,
     },
   ],
+  quotas: null,
   countsByCode: { SUBNET_NEAR_EXHAUSTION: 1 },
 };
 

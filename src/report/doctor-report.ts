@@ -58,6 +58,24 @@ function clusterTables(state: ClusterState, result: DoctorResult): InputTable[] 
       })),
     },
   ];
+  if (result.quotas !== null && result.quotas.length > 0) {
+    tables.push({
+      title: 'EC2 vCPU quotas',
+      columns: ['capacity', 'class', 'quota code', 'limit', 'used', 'nodes', 'headroom'],
+      rows: result.quotas.map((q) => ({
+        cells: [
+          q.capacityType,
+          q.quotaClass,
+          q.code ?? '-',
+          q.limitVcpus === null ? 'not given' : String(q.limitVcpus),
+          String(q.usedVcpus),
+          String(q.nodes),
+          q.headroomVcpus === null ? '-' : String(q.headroomVcpus),
+        ],
+        estimate: null,
+      })),
+    });
+  }
   const short = result.nodes.filter(admitsMoreThanIps);
   if (short.length > 0) {
     tables.push({

@@ -126,6 +126,35 @@ export function renderDoctorText(
     );
     if (shortNodes.length > NODE_ROWS) out.push(`  … and ${shortNodes.length - NODE_ROWS} more (--json lists all)`);
   }
+  if (result.quotas !== null && result.quotas.length > 0) {
+    out.push('');
+    out.push('EC2 vCPU quotas: the nodes’ vCPUs by Service Quotas class');
+    out.push(
+      renderTableWithin(
+        [
+          { header: 'CAPACITY' },
+          { header: 'CLASS' },
+          { header: 'QUOTA CODE' },
+          { header: 'LIMIT', align: 'right' },
+          { header: 'USED', align: 'right' },
+          { header: 'NODES', align: 'right' },
+          { header: 'HEADROOM', align: 'right' },
+        ],
+        result.quotas.map((q) => [
+          q.capacityType,
+          q.quotaClass,
+          q.code ?? '-',
+          q.limitVcpus === null ? 'not given' : String(q.limitVcpus),
+          String(q.usedVcpus),
+          String(q.nodes),
+          q.headroomVcpus === null
+            ? '-'
+            : `${q.headroomVcpus}${q.headroomShare === null ? '' : ` (${Math.round(q.headroomShare * 100)}%)`}`,
+        ]),
+        WIDTH,
+      ),
+    );
+  }
   if (whatIf) {
     out.push('');
     out.push(wrapLine(`What if ${whatIf.changes.join(', ')}:`, WIDTH, INDENT));
