@@ -96,7 +96,7 @@ describe('renderDoctorText', () => {
     expect(text.indexOf('WARNING SUBNET_NEAR_EXHAUSTION')).toBeLessThan(text.indexOf('Subnets: addresses by use'));
     expect(text).toMatch(/subnet-a\s+us-west-2a\s+123\s+12\s+2\s+4\s+40\s+14\s+51\s+8\s+-/);
     expect(text).toContain('Nodes whose maxPods exceed their pod IPs (1):');
-    expect(text.trimEnd().endsWith('What if default/web=3x:\nNothing breaks.')).toBe(true);
+    expect(text.trimEnd().endsWith('What-if, simulated forward from the cluster as read:\nNothing breaks.')).toBe(true);
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(100);
   });
 });

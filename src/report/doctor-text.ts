@@ -157,7 +157,8 @@ export function renderDoctorText(
   }
   if (whatIf) {
     out.push('');
-    out.push(wrapLine(`What if ${whatIf.changes.join(', ')}:`, WIDTH, INDENT));
+    // The summary names the changes itself ("With Deployment default/web from 40 to 120 replicas, …").
+    out.push('What-if, simulated forward from the cluster as read:');
     out.push(wrapLine(whatIf.summary, WIDTH, INDENT));
   }
   return `${out.join('\n')}\n`;
