@@ -3,6 +3,8 @@ import { indexCatalog } from '../core/catalog.js';
 import { BUNDLED_CATALOG_PATH, readCatalogFile } from '../input/catalog-file.js';
 import { InputError, UsageError } from '../input/input-error.js';
 import { runCatalogRefresh } from './catalog-command.js';
+import { type ClusterReaders, type DoctorCommandOptions, runDoctorCommand } from './doctor-command.js';
+import { registerExporterCommand } from './exporter-command.js';
 import { type IpsCommandOptions, runIpsCommand } from './ips-command.js';
 import { type NodeCommandOptions, runNodeCommand } from './node-command.js';
 import { packageVersion } from './package-version.js';
@@ -22,9 +24,21 @@ export interface Io {
 const EXIT_CODES = `Exit codes:
   0  the command ran; no finding at or above --fail-on (when given)
   1  findings at or above --fail-on
-  2  bad input or usage (one line on stderr naming the value and what was expected)
+  2  bad input or usage, or a cluster that could not be read (one line on stderr naming the value
+     and what was expected)
 
 Colours only when stdout is a terminal, never when NO_COLOR is set.`;
+
+// Loaded on use: the Kubernetes client and the AWS SDK cost time at start that other commands need not pay.
+const CLUSTER_READERS: ClusterReaders = {
+  files: async (paths) => (await import('../cluster/read-export.js')).readClusterExport(paths),
+  live: async (options) => (await import('../live/live-source.js')).readLiveCluster(options),
+};
+
+/** LiveReadError by its code, so that this module need not load the Kubernetes client to know it. */
+function isLiveReadError(error: unknown): error is Error {
+  return error instanceof Error && (error as { code?: unknown }).code === 'LIVE_READ_FAILED';
+}
 
 const collect = (value: string, previous: readonly string[] = []): string[] => [...previous, value];
 
@@ -202,7 +216,60 @@ Examples:
       exitCode = result.exitCode;
     });
 
+  program
+    .command('doctor')
+    .description(
+      "check a real cluster against podcap's models: capacity mismatches, maxPods over pod IPs, pods stuck without an IP, Karpenter loops, each subnet's forecast, quota headroom; and what-ifs from its state",
+    )
+    .argument('[file|folder...]', 'what `podcap doctor --print-collect` collects (kubectl and aws JSON), in any order')
+    .option('--print-collect', 'print the read-only kubectl and aws commands that collect what doctor reads')
+    .option('--live', 'read the cluster itself (kubeconfig and AWS credentials; list and describe calls only)')
+    .option('--context <name>', 'kubeconfig context for --live (default: the current one)')
+    .addOption(new Option('--region <region>', 'AWS region for --live (default: the nodes’ region)').env('AWS_REGION'))
+    .option('--vpc <id>', 'VPC whose subnets --live reads (default: the VPC of the nodes)')
+    .option('--json', 'print one object')
+    .option('--fail-on <severity>', 'exit 1 when a finding of this severity or worse is found: warning or error')
+    .option('--report <file.html>', 'also write the self-contained HTML report')
+    .option('--scale <ns/name=3x|=N>', 'what-if: scale a Deployment or StatefulSet (repeatable)', collect)
+    .option('--add-pods <n>', 'what-if: add N pods (a Deployment podcap-what-if) with --requests')
+    .option('--requests <list>', 'requests of each added pod, e.g. cpu=500m,memory=1Gi')
+    .option('--duration <d>', 'how long the what-if runs, Go-style (default 1h)')
+    .option(
+      '--export-scenario <file.yaml>',
+      'write the cluster (with the what-if changes) as a scenario for podcap simulate',
+    )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  podcap doctor --print-collect
+  podcap doctor examples/cluster-export
+  podcap doctor examples/cluster-export --scale default/web=3x --fail-on error
+  podcap doctor examples/cluster-export --add-pods 200 --requests cpu=500m,memory=1Gi --json`,
+    )
+    .action(async (paths: string[], options: DoctorCommandOptions) => {
+      const drawProgress = terminal?.stderrIsTty === true && !quiet();
+      const bar = drawProgress
+        ? createProgressBar({ write: io.stderr, now: () => performance.now(), columns: terminal.columns })
+        : null;
+      let result: Awaited<ReturnType<typeof runDoctorCommand>>;
+      try {
+        result = await runDoctorCommand(
+          paths,
+          options,
+          loadCatalog,
+          CLUSTER_READERS,
+          bar ? { onProgress: bar.update } : {},
+        );
+      } finally {
+        bar?.finish();
+      }
+      print(result.stdout, options.json === true || options.printCollect === true);
+      exitCode = result.exitCode;
+    });
+
   registerServeCommand(program, io, loadCatalog);
+  registerExporterCommand(program, io, loadCatalog);
 
   const catalog = program
     .command('catalog')
@@ -241,7 +308,7 @@ Examples:
       io.stderr(`podcap: ${error.message.replace(/^error: /, '')}\n`);
       return 2;
     }
-    if (error instanceof InputError || error instanceof UsageError) {
+    if (error instanceof InputError || error instanceof UsageError || isLiveReadError(error)) {
       io.stderr(`podcap: ${error.message}\n`);
       return 2;
     }

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../input/input-error.js';
 import { type ReportAssets, renderHtmlReport } from '../report/html-report.js';
@@ -21,4 +22,13 @@ export function readReportAssets(): ReportAssets {
 /** Writes the self-contained HTML report, whole or not at all. */
 export function writeHtmlReport(file: string, data: ReportData): void {
   writeFileAtomically(file, renderHtmlReport(data, readReportAssets()));
+}
+
+/** Fails before a long run, not after it, when a file could not be written where asked. */
+export function checkReportFolder(file: string, flag = '--report'): void {
+  if (file === '') throw new UsageError(`${flag}: expected a file name, got ""`);
+  const folder = dirname(resolve(file));
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) {
+    throw new UsageError(`${flag}: expected a file in an existing folder, got "${file}" (no folder ${folder})`);
+  }
 }

@@ -1,5 +1,3 @@
-import { existsSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import type { CatalogIndex } from '../core/catalog.js';
 import { parseDuration } from '../core/duration.js';
 import { UsageError } from '../input/input-error.js';
@@ -11,7 +9,7 @@ import type { Severity, SimProgress } from '../sim/result.js';
 import { simulate } from '../sim/simulate.js';
 import type { CommandOutput } from './node-command.js';
 import { packageVersion } from './package-version.js';
-import { writeHtmlReport } from './report-file.js';
+import { checkReportFolder, writeHtmlReport } from './report-file.js';
 
 /** `podcap simulate` options as commander hands them over. */
 export interface SimulateCommandOptions {
@@ -52,14 +50,9 @@ function parseDurationFlag(text: string | undefined): number | null {
   return duration.value;
 }
 
-/** Fails before a long run, not after it, when the report could not be written where asked. */
 function parseReportFile(file: string | undefined): string | null {
   if (file === undefined) return null;
-  if (file === '') throw new UsageError('--report: expected a file name, got ""');
-  const folder = dirname(resolve(file));
-  if (!existsSync(folder) || !statSync(folder).isDirectory()) {
-    throw new UsageError(`--report: expected a file in an existing folder, got "${file}" (no folder ${folder})`);
-  }
+  checkReportFolder(file);
   return file;
 }
 

@@ -377,4 +377,17 @@ describe('vCPU quota headroom', () => {
     expect(result.findings[1]?.message).toContain('MaxSpotInstanceCountExceeded');
     expect(result.findings[2]?.message).toContain('Running On-Demand G and VT instances (L-DB2E81BA): 0 of 64 vCPUs');
   });
+
+  it('leaves alone a class the account never raised from 0 and the cluster does not run', () => {
+    const state = clusterState({
+      nodes: onDemand,
+      quotas: [
+        { code: 'L-1216C47A', name: 'Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances', value: 640 },
+        { code: 'L-417A185B', name: 'Running On-Demand P instances', value: 0 },
+      ],
+    });
+    const result = checkQuotaHeadroom(state, catalog);
+    expect(result.findings.map((f) => f.severity)).toEqual(['info']);
+    expect(result.headroom.find((h) => h.quotaClass === 'p')).toMatchObject({ limitVcpus: 0, usedVcpus: 0 });
+  });
 });

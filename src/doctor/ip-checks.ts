@@ -338,7 +338,7 @@ export function checkPodsStuckNoIp(state: ClusterState, catalog: CatalogIndex): 
       code: 'PODS_STUCK_NO_IP',
       severity: 'error',
       message:
-        `${plural(group.length, 'pod')} (${someNames(podNames)}) are stuck in ContainerCreating on ${where}: ` +
+        `${plural(group.length, 'pod')} (${someNames(podNames)}) ${group.length === 1 ? 'is' : 'are'} stuck in ContainerCreating on ${where}: ` +
         `FailedCreatePodSandBox "${CNI_NO_IP_ERROR}". Likely cause: ${why}. Fix: ${fix}.`,
       evidence: {
         pods: keep(podNames),

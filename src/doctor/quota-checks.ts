@@ -177,6 +177,8 @@ export function checkQuotaHeadroom(state: ClusterState, catalog: CatalogIndex): 
   const findings: DoctorFinding[] = [];
   for (const h of headroom) {
     if (h.limitVcpus === null || h.headroomVcpus === null) continue;
+    // A class the account never raised from 0 and the cluster does not run: nothing to lose there.
+    if (h.limitVcpus === 0 && h.nodes === 0) continue;
     const none = h.headroomVcpus <= 0;
     if (!none && (h.headroomShare === null || h.headroomShare >= LOW_HEADROOM_SHARE)) continue;
     const launchError = h.capacityType === 'spot' ? 'MaxSpotInstanceCountExceeded' : 'VcpuLimitExceeded';
