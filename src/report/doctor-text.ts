@@ -19,6 +19,14 @@ export interface DoctorWhatIfText {
   readonly summary: string;
 }
 
+/** A line two spaces in, its continuations four: wrapLine drops leading spaces, so indent after wrapping. */
+function indentedLine(text: string): string {
+  return wrapLine(text, WIDTH - 2, '  ')
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
+}
+
 export function clusterSummaryLine(state: ClusterState): string {
   const byType = new Map<string, number>();
   for (const node of state.nodes) {
@@ -51,7 +59,7 @@ export function renderDoctorText(
 ): string {
   const out: string[] = [];
   out.push(wrapLine(clusterSummaryLine(state), WIDTH, INDENT));
-  for (const line of state.read) out.push(wrapLine(`  read ${line}`, WIDTH, INDENT));
+  for (const line of state.read) out.push(indentedLine(`read ${line}`));
   out.push('');
   if (result.findings.length === 0) out.push('Findings: none');
   else {
@@ -63,7 +71,7 @@ export function renderDoctorText(
   out.push('');
   if (result.subnets.length === 0) out.push('Subnets: none read (give `aws ec2 describe-subnets --output json`)');
   else {
-    out.push('Subnets: addresses by use, and more pods before each runs dry');
+    out.push('Subnets: addresses by use; UNTIL DRY and /28: more pods before addresses, or free /28s, run out');
     out.push(
       renderTableWithin(
         [
@@ -76,8 +84,8 @@ export function renderDoctorText(
           { header: 'PODS', align: 'right' },
           { header: 'WARM', align: 'right' },
           { header: 'OTHER', align: 'right' },
-          { header: 'PODS UNTIL DRY', align: 'right' },
-          { header: '/28 FAILS', align: 'right' },
+          { header: 'UNTIL DRY', align: 'right' },
+          { header: '/28', align: 'right' },
         ],
         result.subnets.map((s) => [
           s.id,
@@ -95,7 +103,7 @@ export function renderDoctorText(
         WIDTH,
       ),
     );
-    for (const s of result.subnets) out.push(wrapLine(`  ${s.id}: ${s.basis}`, WIDTH, INDENT));
+    for (const s of result.subnets) out.push(indentedLine(`${s.id}: ${s.basis}`));
   }
   const shortNodes = result.nodes.filter(admitsMoreThanIps);
   if (shortNodes.length > 0) {
