@@ -4,6 +4,10 @@
  */
 
 export { catalogFromCsv } from './catalog/from-csv.js';
+export { ClusterBuilder } from './cluster/cluster-builder.js';
+export type * from './cluster/cluster-state.js';
+export { collectScript } from './cluster/collect-script.js';
+export { readClusterExport } from './cluster/read-export.js';
 export type { FailedNode, NodeMaxPodsSource, NodeView, PodNetwork, ReadyNode } from './core/ami-node.js';
 export { computePodNetwork, KUBELET_DEFAULT_MAX_PODS } from './core/ami-node.js';
 export type { Catalog, CatalogIndex, CatalogSource, LookupResult } from './core/catalog.js';
@@ -41,6 +45,12 @@ export { AMI_FAMILIES, CNI_MODES, DEFAULT_VM_MEMORY_OVERHEAD_PERCENT, makeNodeCo
 export type { Quantity } from './core/quantity.js';
 export { formatCpu, formatMemory, parseBytes, parseMillicores, parseQuantity } from './core/quantity.js';
 export type { NodeResources, Reservations } from './core/resources.js';
+export { diagnose } from './doctor/diagnose.js';
+export type * from './doctor/doctor-result.js';
+export { scenarioYaml } from './doctor/export-scenario.js';
+export type { QuotaHeadroom } from './doctor/quota-checks.js';
+export type { WhatIfChange, WhatIfOptions, WhatIfResult } from './doctor/what-if.js';
+export { clusterToSimInput, parseScaleFlag, runWhatIf } from './doctor/what-if.js';
 export { BUNDLED_CATALOG_PATH, parseCatalog, readCatalogFile, serializeCatalog } from './input/catalog-file.js';
 export { InputError, UsageError } from './input/input-error.js';
 export { loadSimInput, parseSimInput } from './input/scenario/load.js';
@@ -91,6 +101,8 @@ export {
 } from './network/subnet.js';
 export type { ParsedSettings, VpcCniSettings as AwsNodeSettings } from './network/vpc-cni-settings.js';
 export { EKS_MANIFEST_DEFAULTS, IPAMD_CODE_DEFAULTS, parseVpcCniEnv } from './network/vpc-cni-settings.js';
+export type { ReportData } from './report/report-data.js';
+export { buildReportData } from './report/report-data.js';
 export type { PoolCatalog, PoolType } from './sim/karpenter/offerings.js';
 export { buildPoolCatalog, instanceTypeLabels, podOfferingMasks } from './sim/karpenter/offerings.js';
 export type { ExistingNode, NewClaim, Resources, SolvePod, SolvePool, SolveResult } from './sim/karpenter/solve.js';
