@@ -31,6 +31,7 @@ function fakeTools(): string {
     'kubectl',
     `case "$*" in
   *nodepools*) echo 'error: the server doesn'"'"'t have a resource type "nodepools"' >&2; exit 1 ;;
+  *securitygrouppolicies*) echo 'error: the server doesn'"'"'t have a resource type "securitygrouppolicies"' >&2; exit 1 ;;
   *"daemonset aws-node"*) echo '{"apiVersion": "apps/v1", "kind": "DaemonSet", "metadata": {"name": "aws-node", "namespace": "kube-system"}, "spec": {"template": {"spec": {"containers": [{"name": "aws-node", "image": "602401143452.dkr.ecr.us-west-2.amazonaws.com/amazon-k8s-cni:v1.20.0-eksbuild.1"}]}}}}' ;;
   *) echo '${EMPTY_LIST}' ;;
 esac`,
@@ -93,6 +94,7 @@ describe('collectScript', () => {
       ].sort(),
     );
     expect(existsSync(join(out, COLLECT_FILES.karpenter))).toBe(false);
+    expect(existsSync(join(out, COLLECT_FILES.securityGroupPolicies))).toBe(false);
     const state = await readClusterExport([out]);
     expect(state.vpcCni?.version).toBe('v1.20.0-eksbuild.1');
     expect(state.karpenter).toBeNull();

@@ -12,6 +12,7 @@ export const COLLECT_FILES = {
   karpenterDeployment: 'karpenter-deployment.json',
   subnets: 'subnets.json',
   quotas: 'quotas.json',
+  securityGroupPolicies: 'securitygrouppolicies.json',
 } as const;
 
 const f = COLLECT_FILES;
@@ -33,6 +34,9 @@ kubectl get events -A -o json > ${f.events}
 kubectl get nodepools,ec2nodeclasses,nodeclaims -o json > ${f.karpenter} || rm -f ${f.karpenter}
 # The Karpenter controller Deployment, in whichever namespace it runs (a List, empty without Karpenter).
 kubectl get deploy -A -l app.kubernetes.io/name=karpenter -o json > ${f.karpenterDeployment} || rm -f ${f.karpenterDeployment}
+
+# Security groups for pods: which pods get a branch ENI (the CRD exists once ENABLE_POD_ENI was turned on).
+kubectl get securitygrouppolicies -A -o json > ${f.securityGroupPolicies} || rm -f ${f.securityGroupPolicies}
 
 # The VPC CNI's DaemonSet; a cluster with another CNI has none.
 kubectl -n kube-system get daemonset aws-node -o json > ${f.awsNode} || rm -f ${f.awsNode}

@@ -78,6 +78,7 @@ describe('readClusterExport: a whole export', () => {
       `${join(folder, 'nodes-pods-workloads.json')}: 12 nodes, 300 pods, ${summary.deployments - 1} deployments, ` +
         '1 statefulset, 2 daemonsets, 2 already read',
       `${join(folder, 'quotas.json')}: 4 quotas`,
+      `${join(folder, 'securitygrouppolicies.json')}: nothing podcap reads`,
       `${join(folder, 'subnets.json')}: 6 subnets`,
     ]);
   });

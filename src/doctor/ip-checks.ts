@@ -26,9 +26,12 @@ import {
   withArticle,
 } from './node-checks.js';
 
-/** A pod the CNI must give an address: not hostNetwork, not done (vpc-cni-ipam.md §8). */
+/**
+ * A pod the CNI must give an address from the node's pool: not hostNetwork, not done (vpc-cni-ipam.md
+ * §8), and not a security-groups-for-pods pod, whose address comes with its branch ENI (§6).
+ */
 function needsIp(pod: ClusterPod): boolean {
-  return !pod.hostNetwork && podIsLive(pod);
+  return !pod.hostNetwork && podIsLive(pod) && (pod.requests.extended.get(POD_ENI_RESOURCE) ?? 0) === 0;
 }
 
 function ipUse(node: ClusterNode, modelled: ModelledNode | null, pods: readonly ClusterPod[]): NodeIpUse {

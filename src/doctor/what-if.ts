@@ -46,7 +46,7 @@ import {
 } from '../sim/model.js';
 import { makeNodeTemplate } from '../sim/node-setup.js';
 import type { QuotaClass } from '../sim/quota.js';
-import type { FindingCode, SimOptions, SimResult } from '../sim/result.js';
+import type { Finding, FindingCode, SimOptions, SimResult } from '../sim/result.js';
 import { simulate } from '../sim/simulate.js';
 import { memoryQuantity } from './export-scenario.js';
 
@@ -1255,16 +1255,38 @@ export interface WhatIfResult {
   readonly summary: string;
 }
 
-function firstError(result: SimResult, changeAtMs: number): WhatIfBreak | null {
-  let first: WhatIfBreak | null = null;
+/** What a finding is about: its code and the workloads and subnets it names. */
+function findingKey(finding: Finding): string {
+  const objects =
+    finding.message.match(/\b(?:Deployment|StatefulSet|DaemonSet|Pod) [\w.-]+\/[\w.-]+|\bsubnet-[\w-]+/g) ?? [];
+  return `${finding.code} ${[...new Set(objects)].sort().join(' ')}`;
+}
+
+/**
+ * The first error of the run in simulated time. An error the same cluster also shows without the
+ * changes (the baseline run) is the cluster's own: it is reported as breaking before the change only
+ * when the changes add no error of their own. Pods all start at 0s, so an error caused by the change
+ * is dated no earlier than the change.
+ */
+function firstError(result: SimResult, baseline: SimResult | null, changeAtMs: number): WhatIfBreak | null {
+  const before = new Set((baseline?.findings ?? []).filter((f) => f.severity === 'error').map(findingKey));
+  let caused: WhatIfBreak | null = null;
+  let existing: WhatIfBreak | null = null;
   for (const finding of result.findings) {
     if (finding.severity !== 'error') continue;
     const atMs = Math.max(0, finding.atMs ?? 0);
-    if (first === null || atMs < first.atMs) {
-      first = { code: finding.code, atMs, message: finding.message, beforeChange: atMs < changeAtMs };
+    if (baseline === null || before.has(findingKey(finding))) {
+      if (existing === null || atMs < existing.atMs) {
+        existing = { code: finding.code, atMs, message: finding.message, beforeChange: baseline !== null };
+      }
+    } else {
+      const at = Math.max(atMs, changeAtMs);
+      if (caused === null || at < caused.atMs) {
+        caused = { code: finding.code, atMs: at, message: finding.message, beforeChange: false };
+      }
     }
   }
-  return first;
+  return caused ?? existing;
 }
 
 function summarize(result: SimResult, changes: readonly string[], firstBreak: WhatIfBreak | null): string {
@@ -1304,7 +1326,9 @@ export function runWhatIf(
     recordEvents: options.recordEvents ?? false,
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
-  const firstBreak = firstError(result, changes.length > 0 ? applied.atMs : 0);
+  // The same cluster without the changes tells which errors the changes cause.
+  const baseline = changes.length > 0 ? simulate(cluster.input, catalog, { recordEvents: false }) : null;
+  const firstBreak = firstError(result, baseline, changes.length > 0 ? applied.atMs : 0);
   return {
     input: applied.input,
     notes: cluster.notes,

@@ -46,6 +46,7 @@ export const EXPORT_FILES = {
   karpenterDeployment: 'karpenter-deployment.json',
   subnets: 'subnets.json',
   quotas: 'quotas.json',
+  securityGroupPolicies: 'securitygrouppolicies.json',
 } as const;
 
 type Json = null | boolean | number | string | readonly Json[] | { readonly [key: string]: Json };
@@ -1058,6 +1059,13 @@ export async function writeClusterExport(folder: string, options: ClusterExportO
     Value: value as number,
   }));
   bytes += await writeJson(path(EXPORT_FILES.quotas), { Quotas: quotas });
+  // No pod here has security groups of its own: kubectl's empty List, as a cluster with the CRD prints it.
+  bytes += await writeJson(path(EXPORT_FILES.securityGroupPolicies), {
+    apiVersion: 'v1',
+    items: [],
+    kind: 'List',
+    metadata: { resourceVersion: '' },
+  });
 
   const stuckPods = eventful.filter((p) => p.state === 'stuck').length;
   return {
