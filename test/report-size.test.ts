@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { readReportAssets } from '../src/cli/report-file.js';
 import { loadSimInput } from '../src/input/scenario/load.js';
@@ -8,7 +8,9 @@ import { simulate } from '../src/sim/simulate.js';
 import { bundledCatalog } from '../src/test-support/fixtures.js';
 
 const EXAMPLES = new URL('../examples/', import.meta.url);
-const names = readdirSync(EXAMPLES).sort();
+const names = readdirSync(EXAMPLES)
+  .filter((name) => existsSync(new URL(`${name}/scenario.yaml`, EXAMPLES)))
+  .sort();
 
 // The report of every bundled example stays small enough to attach to a ticket (built assets from dist).
 describe('HTML report size', () => {

@@ -8,56 +8,103 @@ export interface Scheduled<E> {
   readonly event: E;
 }
 
+/**
+ * The heap keeps times, sequence numbers and events in parallel arrays rather than an object per entry:
+ * a run pushes about a million events, and the entries were most of what the queue allocated.
+ */
 export class EventQueue<E> {
-  private readonly heap: Scheduled<E>[] = [];
+  private times = new Float64Array(1024);
+  private seqs = new Float64Array(1024);
+  private events: (E | undefined)[] = [];
+  private length = 0;
   private nextSeq = 0;
+  /** The time of the event `take` returned last. */
+  lastAtMs = 0;
 
   get size(): number {
-    return this.heap.length;
+    return this.length;
   }
 
   push(atMs: number, event: E): void {
-    const item: Scheduled<E> = { atMs, seq: this.nextSeq++, event };
-    const heap = this.heap;
-    heap.push(item);
-    let i = heap.length - 1;
+    if (this.length === this.times.length) this.grow();
+    const seq = this.nextSeq++;
+    const times = this.times;
+    const seqs = this.seqs;
+    const events = this.events;
+    let i = this.length;
+    this.length += 1;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      const p = heap[parent] as Scheduled<E>;
-      if (!before(item, p)) break;
-      heap[i] = p;
+      const pt = times[parent] as number;
+      if (!(atMs < pt || (atMs === pt && seq < (seqs[parent] as number)))) break;
+      times[i] = pt;
+      seqs[i] = seqs[parent] as number;
+      events[i] = events[parent];
       i = parent;
     }
-    heap[i] = item;
+    times[i] = atMs;
+    seqs[i] = seq;
+    events[i] = event;
   }
 
   peekTime(): number | null {
-    return this.heap[0]?.atMs ?? null;
+    return this.length === 0 ? null : (this.times[0] as number);
   }
 
   pop(): Scheduled<E> | undefined {
-    const heap = this.heap;
-    const top = heap[0];
-    const last = heap.pop();
-    if (top === undefined || last === undefined || heap.length === 0) return top;
+    if (this.length === 0) return undefined;
+    const atMs = this.times[0] as number;
+    const seq = this.seqs[0] as number;
+    const event = this.take() as E;
+    return { atMs, seq, event };
+  }
+
+  /** The next event, its time in `lastAtMs`; undefined when the queue is empty. */
+  take(): E | undefined {
+    const n = this.length;
+    if (n === 0) return undefined;
+    const times = this.times;
+    const seqs = this.seqs;
+    const events = this.events;
+    const top = events[0];
+    this.lastAtMs = times[0] as number;
+    const last = n - 1;
+    this.length = last;
+    const lt = times[last] as number;
+    const ls = seqs[last] as number;
+    const le = events[last];
+    events[last] = undefined;
+    if (last === 0) return top;
     let i = 0;
-    const n = heap.length;
     for (;;) {
       const left = 2 * i + 1;
-      if (left >= n) break;
+      if (left >= last) break;
       const right = left + 1;
       let child = left;
-      if (right < n && before(heap[right] as Scheduled<E>, heap[left] as Scheduled<E>)) child = right;
-      const c = heap[child] as Scheduled<E>;
-      if (!before(c, last)) break;
-      heap[i] = c;
+      if (right < last) {
+        const rt = times[right] as number;
+        const ft = times[left] as number;
+        if (rt < ft || (rt === ft && (seqs[right] as number) < (seqs[left] as number))) child = right;
+      }
+      const ct = times[child] as number;
+      if (!(ct < lt || (ct === lt && (seqs[child] as number) < ls))) break;
+      times[i] = ct;
+      seqs[i] = seqs[child] as number;
+      events[i] = events[child];
       i = child;
     }
-    heap[i] = last;
+    times[i] = lt;
+    seqs[i] = ls;
+    events[i] = le;
     return top;
   }
-}
 
-function before<E>(a: Scheduled<E>, b: Scheduled<E>): boolean {
-  return a.atMs < b.atMs || (a.atMs === b.atMs && a.seq < b.seq);
+  private grow(): void {
+    const times = new Float64Array(this.times.length * 2);
+    times.set(this.times);
+    this.times = times;
+    const seqs = new Float64Array(this.seqs.length * 2);
+    seqs.set(this.seqs);
+    this.seqs = seqs;
+  }
 }

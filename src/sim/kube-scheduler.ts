@@ -47,6 +47,33 @@ export interface SchedulerNode {
    * change `requested` only through those two.
    */
   changes?: number;
+  /**
+   * The run's log of those changes, when the node belongs to one: the scheduler's scan then reads flat
+   * arrays and no node object. It caches such a list's ids by the list's identity, so a list whose nodes
+   * all share a log must be a new array whenever its contents change; and it keeps hostname counts until
+   * the node is logged, so bind and unbind in the TopologyIndex along with addPodToNode and removePodFromNode.
+   */
+  readonly changeTable?: NodeChangeTable;
+}
+
+/** The ring holds this many of the latest changes; a cache further behind starts afresh. */
+const CHANGE_LOG_SIZE = 1 << 16;
+const CHANGE_LOG_MASK = CHANGE_LOG_SIZE - 1;
+
+/**
+ * The ids of a run's nodes in the order addPodToNode and removePodFromNode changed them: each template's
+ * verdicts and spread keys forget just those nodes before its next pod, rather than compare a count at
+ * every node.
+ */
+export class NodeChangeTable {
+  /** Changes noted since the run began; the ring holds the last CHANGE_LOG_SIZE of them. */
+  total = 0;
+  readonly log = new Int32Array(CHANGE_LOG_SIZE);
+
+  note(id: number): void {
+    this.log[this.total & CHANGE_LOG_MASK] = id;
+    this.total += 1;
+  }
 }
 
 export interface SchedulerPod {
@@ -94,7 +121,7 @@ export function addPodToNode(node: SchedulerNode, pod: SchedulerPod): void {
   r.nonZeroCpuMillis += nonZeroCpu(pod.template);
   r.nonZeroMemoryBytes += nonZeroMemory(pod.template);
   for (const [name, amount] of requests.extended) r.extended.set(name, (r.extended.get(name) ?? 0) + amount);
-  node.changes = (node.changes ?? 0) + 1;
+  noteChange(node);
 }
 
 export function removePodFromNode(node: SchedulerNode, pod: SchedulerPod): void {
@@ -106,7 +133,13 @@ export function removePodFromNode(node: SchedulerNode, pod: SchedulerPod): void 
   r.nonZeroCpuMillis -= nonZeroCpu(pod.template);
   r.nonZeroMemoryBytes -= nonZeroMemory(pod.template);
   for (const [name, amount] of requests.extended) r.extended.set(name, (r.extended.get(name) ?? 0) - amount);
-  node.changes = (node.changes ?? 0) + 1;
+  noteChange(node);
+}
+
+function noteChange(node: SchedulerNode): void {
+  const changes = (node.changes ?? 0) + 1;
+  node.changes = changes;
+  node.changeTable?.note(node.id);
 }
 
 // ------------------------------------------------------------------ matching
@@ -188,7 +221,8 @@ export function nodePassesStaticFilters(template: PodTemplate, node: SchedulerNo
 export interface SelectorCounts {
   readonly namespace: string;
   readonly selector: LabelSelector;
-  readonly byNode: number[];
+  /** By node id, grown as ids grow (a typed array: every examined node reads it). */
+  byNode: Int32Array;
   readonly byZone: Map<string, number>;
 }
 
@@ -201,24 +235,47 @@ export class TopologyIndex {
   /** The same counts by selector object: every pod asks with its template's selectors, and the JSON key costs. */
   private readonly bySelector = new WeakMap<LabelSelector, SelectorCounts>();
   private readonly bound = new Map<SchedulerPod, SchedulerNode>();
+  /**
+   * Per labels object and namespace, the counts whose selector matches, as of how many selectors there
+   * were: pods of a template share their labels, labels do not change, and selectors are only added.
+   */
+  private readonly matching = new WeakMap<
+    Readonly<Record<string, string>>,
+    Map<string, { readonly selectors: number; readonly counts: readonly SelectorCounts[] }>
+  >();
 
   onBind(pod: SchedulerPod, node: SchedulerNode): void {
     this.bound.set(pod, node);
-    for (const counts of this.selectors.values()) this.count(counts, pod, node, 1);
+    for (const counts of this.matchingCounts(pod)) add(counts, node, 1);
   }
 
   onUnbind(pod: SchedulerPod, _node: SchedulerNode): void {
     const node = this.bound.get(pod);
     if (!node) return;
     this.bound.delete(pod);
-    for (const counts of this.selectors.values()) this.count(counts, pod, node, -1);
+    for (const counts of this.matchingCounts(pod)) add(counts, node, -1);
+  }
+
+  private matchingCounts(pod: SchedulerPod): readonly SelectorCounts[] {
+    const labels = pod.template.labels;
+    let byNamespace = this.matching.get(labels);
+    if (byNamespace === undefined) {
+      byNamespace = new Map();
+      this.matching.set(labels, byNamespace);
+    }
+    const known = byNamespace.get(pod.namespace);
+    if (known !== undefined && known.selectors === this.selectors.size) return known.counts;
+    const counts: SelectorCounts[] = [];
+    for (const c of this.selectors.values()) {
+      if (c.namespace === pod.namespace && selectorMatches(c.selector, labels)) counts.push(c);
+    }
+    byNamespace.set(pod.namespace, { selectors: this.selectors.size, counts });
+    return counts;
   }
 
   private count(counts: SelectorCounts, pod: SchedulerPod, node: SchedulerNode, delta: number): void {
     if (pod.namespace !== counts.namespace || !selectorMatches(counts.selector, pod.template.labels)) return;
-    counts.byNode[node.id] = (counts.byNode[node.id] ?? 0) + delta;
-    const zone = node.zone;
-    if (zone !== null) counts.byZone.set(zone, (counts.byZone.get(zone) ?? 0) + delta);
+    add(counts, node, delta);
   }
 
   counts(namespace: string, selector: LabelSelector): SelectorCounts {
@@ -227,13 +284,25 @@ export class TopologyIndex {
     const key = `${namespace}\u0000${JSON.stringify(selector)}`;
     let counts = this.selectors.get(key);
     if (!counts) {
-      counts = { namespace, selector, byNode: [], byZone: new Map() };
+      counts = { namespace, selector, byNode: new Int32Array(0), byZone: new Map() };
       this.selectors.set(key, counts);
       for (const [pod, node] of this.bound) this.count(counts, pod, node, 1);
     }
     this.bySelector.set(selector, counts);
     return counts;
   }
+}
+
+function add(counts: SelectorCounts, node: SchedulerNode, delta: number): void {
+  const id = node.id;
+  if (id >= counts.byNode.length) {
+    const grown = new Int32Array(Math.max(64, counts.byNode.length * 2, id + 1));
+    grown.set(counts.byNode);
+    counts.byNode = grown;
+  }
+  counts.byNode[id] = (counts.byNode[id] ?? 0) + delta;
+  const zone = node.zone;
+  if (zone !== null) counts.byZone.set(zone, (counts.byZone.get(zone) ?? 0) + delta);
 }
 
 export function createTopologyIndex(): TopologyIndex {
@@ -357,11 +426,24 @@ function planTemplate(template: PodTemplate): TemplatePlan {
 }
 
 /**
+ * A verdict entry: not worked out since the node last changed, fails, passes with its score kept apart,
+ * or passes with score `entry − PASSES` (a small whole number, as resource scores are: two bytes a node
+ * keep the scan's reads to few cache lines).
+ */
+const UNKNOWN = 0;
+const FAILS = 1;
+const PASSES_WIDE = 2;
+const PASSES = 3;
+const MAX_INLINE_SCORE = 32_000;
+
+/**
  * One template's verdict from the filters that look at the node alone (NodeUnschedulable, TaintToleration,
  * NodeAffinity, NodeResourcesFit) and its resource scores, by node id. The first three never change their
  * answer (staticVerdict); the rest depend only on the node's allocatable and `requested`, so an entry
- * holds while `node.changes` is what it was taken at: between two pods of a class, every node but the one
- * bound keeps its entry, and the filter pass need not read `requested` at all.
+ * holds until the node changes: between two pods of a class, every node but the one bound keeps its
+ * entry, and the filter pass need not read `requested` at all. Nodes without a change log are checked
+ * by `node.changes` (`passes`); an engine's nodes share a log, and `sync` forgets just the nodes it names
+ * (`passesAt`), so the pass reads no node object.
  */
 class NodeVerdicts {
   private readonly template: PodTemplate;
@@ -384,6 +466,117 @@ class NodeVerdicts {
 
   score(node: SchedulerNode): number {
     return this.scores[node.id] as number;
+  }
+
+  /** The log `verdictById` follows, and how many of its changes it has applied. */
+  private table: NodeChangeTable | null = null;
+  private applied = 0;
+  /** For lists with a change log, per node id: the verdict entry, and the score of a PASSES_WIDE one. */
+  private verdictById = new Int16Array(0);
+  private scoreById = new Float64Array(0);
+  /** Per node id, the Scorer's `keyOf` on the keyed path (−1: not taken), and what it was taken under. */
+  private keyById = new Int32Array(0);
+  private keyCounts: SelectorCounts | null = null;
+  private keyContext = -1;
+
+  /** Forgets the nodes changed since the last pod, and makes room for ids below `ids`. */
+  sync(table: NodeChangeTable, ids: number): void {
+    if (this.verdictById.length < ids) {
+      const size = Math.max(64, this.verdictById.length * 2, ids);
+      const verdicts = new Int16Array(size);
+      verdicts.set(this.verdictById);
+      this.verdictById = verdicts;
+      const scores = new Float64Array(size);
+      scores.set(this.scoreById);
+      this.scoreById = scores;
+      const keys = new Int32Array(size).fill(-1);
+      keys.set(this.keyById);
+      this.keyById = keys;
+    }
+    const byId = this.verdictById;
+    const keyById = this.keyById;
+    if (this.table !== table || table.total - this.applied > CHANGE_LOG_SIZE) {
+      byId.fill(UNKNOWN);
+      keyById.fill(-1);
+      this.table = table;
+    } else {
+      // A node's hostname count moves only with a pod bound to or removed from it, which the log notes.
+      const log = table.log;
+      for (let k = this.applied; k < table.total; k += 1) {
+        const id = log[k & CHANGE_LOG_MASK] as number;
+        if (id < byId.length) {
+          byId[id] = UNKNOWN;
+          keyById[id] = -1;
+        }
+      }
+    }
+    this.applied = table.total;
+  }
+
+  /** Forgets the cached keys when the pod's spread constraints count differently from the last pod's. */
+  syncKeys(counts: SelectorCounts | null, context: number): void {
+    if (counts === this.keyCounts && context === this.keyContext) return;
+    this.keyById.fill(-1);
+    this.keyCounts = counts;
+    this.keyContext = context;
+  }
+
+  /** After `sync`: the cached `keyOf` of the node, or −1. */
+  keyAt(id: number): number {
+    return this.keyById[id] as number;
+  }
+
+  setKey(id: number, key: number): number {
+    this.keyById[id] = key;
+    return key;
+  }
+
+  /** After `sync`, for a pass that reads them itself: the verdict entries by node id (see `decide`). */
+  get verdictsById(): Int16Array {
+    return this.verdictById;
+  }
+
+  /** After `sync`: the resource score by node id, where the entry is PASSES_WIDE. */
+  get scoresById(): Float64Array {
+    return this.scoreById;
+  }
+
+  /** After `sync` and `syncKeys`: the Scorer's `keyOf` by node id, −1 where not taken. */
+  get keysById(): Int32Array {
+    return this.keyById;
+  }
+
+  /** Works out the entry of a node whose entry is UNKNOWN; the arrays above stay the same objects. */
+  decide(pod: SchedulerPod, node: SchedulerNode, id: number, verdicts: (string | null | undefined)[]): number {
+    let entry = FAILS;
+    if (staticVerdict(verdicts, this.template, node) === null && fitsResources(pod, node)) {
+      const score = resourceScore(this.template, node);
+      if (Number.isInteger(score) && score >= 0 && score <= MAX_INLINE_SCORE) entry = PASSES + score;
+      else {
+        entry = PASSES_WIDE;
+        this.scoreById[id] = score;
+      }
+    }
+    this.verdictById[id] = entry;
+    return entry;
+  }
+
+  /** After `sync`: whether the node at `at` in `nodes` (id `id`) passes; after a yes, `scoreOf(id)` holds. */
+  passesAt(
+    pod: SchedulerPod,
+    nodes: readonly SchedulerNode[],
+    at: number,
+    id: number,
+    verdicts: (string | null | undefined)[],
+  ): boolean {
+    const known = this.verdictById[id] as number;
+    if (known !== UNKNOWN) return known >= PASSES_WIDE;
+    return this.decide(pod, nodes[at] as SchedulerNode, id, verdicts) >= PASSES_WIDE;
+  }
+
+  scoreOf(id: number): number {
+    const entry = this.verdictById[id] as number;
+    return entry === PASSES_WIDE ? (this.scoreById[id] as number) : entry - PASSES;
   }
 
   private take(pod: SchedulerPod, node: SchedulerNode, stamp: number, verdicts: (string | null | undefined)[]): void {
@@ -415,7 +608,17 @@ export interface SchedulerState {
   readonly plans: WeakMap<PodTemplate, TemplatePlan>;
   /** The feasible nodes of the pod being scheduled; entries past the count are stale. */
   readonly feasible: SchedulerNode[];
+  /** On an engine's list, the feasible nodes' positions in it, filled instead of `feasible`. */
+  feasibleAt: Int32Array;
   readonly scorer: Scorer;
+  /** The last node list seen, its node ids by position and their bound, and the change log all its nodes share (else null). */
+  list: readonly SchedulerNode[] | null;
+  listLength: number;
+  listIds: Int32Array;
+  listIdBound: number;
+  listTable: NodeChangeTable | null;
+  /** For such a list, the positions of the nodes of each name, made when a pinned pod first asks. */
+  listByName: Map<string, number[]> | null;
 }
 
 export function createSchedulerState(): SchedulerState {
@@ -424,8 +627,40 @@ export function createSchedulerState(): SchedulerState {
     staticVerdicts: new WeakMap(),
     plans: new WeakMap(),
     feasible: [],
+    feasibleAt: new Int32Array(0),
     scorer: new Scorer(),
+    list: null,
+    listLength: 0,
+    listIds: new Int32Array(0),
+    listIdBound: 0,
+    listTable: null,
+    listByName: null,
   };
+}
+
+/** The change table every node of the list shares, or null; `state.listIds` then holds their ids by position. */
+function listTable(state: SchedulerState, nodes: readonly SchedulerNode[]): NodeChangeTable | null {
+  if (state.list === nodes && state.listLength === nodes.length) return state.listTable;
+  const n = nodes.length;
+  let table = nodes[0]?.changeTable ?? null;
+  if (state.listIds.length < n) state.listIds = new Int32Array(Math.max(64, n * 2));
+  const ids = state.listIds;
+  let bound = 0;
+  for (let i = 0; i < n && table !== null; i += 1) {
+    const node = nodes[i] as SchedulerNode;
+    if (node.changeTable !== table) table = null;
+    else {
+      ids[i] = node.id;
+      if (node.id >= bound) bound = node.id + 1;
+      state.scorer.learn(node);
+    }
+  }
+  state.listIdBound = bound;
+  state.list = nodes;
+  state.listLength = n;
+  state.listTable = table;
+  state.listByName = null;
+  return table;
 }
 
 function planFor(state: SchedulerState, template: PodTemplate): TemplatePlan {
@@ -526,7 +761,8 @@ export function schedulePod(
   const want = numFeasibleNodesToFind(n);
   const feasible = state.feasible;
   const scorer = state.scorer;
-  scorer.begin(plan, pod, topology, want);
+  const table = listTable(state, nodes);
+  scorer.begin(plan, pod, topology, want, table !== null);
   const local = plan.local;
   const hard = plan.hard.length > 0 ? plan.hard : null;
   const minCache = hard === null ? NO_MINIMA : new Map<HardConstraint, number>();
@@ -535,23 +771,62 @@ export function schedulePod(
   // are worded only when no node passes (collectReasons).
   let found = 0;
   let i = 0;
-  for (; i < n && found < want; i += 1) {
-    const at = start + i;
-    const node = nodes[at < n ? at : at - n] as SchedulerNode;
-    if (!local.passes(pod, node, verdicts)) continue;
-    if (hard !== null && spreadFilter(hard, pod, node, nodes, topology, minCache) !== null) continue;
-    feasible[found] = node;
-    scorer.add(found, node, local.score(node));
-    found += 1;
+  if (table !== null) {
+    // The same pass over an engine's list: ids, verdicts and scoring keys come from flat arrays that
+    // forget only the nodes changed since, so a node object is read only for a changed or tainted node.
+    const ids = state.listIds;
+    local.sync(table, state.listIdBound);
+    const keyed = scorer.isKeyed;
+    if (keyed) local.syncKeys(scorer.keyCounts(), scorer.keyContext());
+    if (state.feasibleAt.length < want) state.feasibleAt = new Int32Array(want * 2);
+    const feasibleAt = state.feasibleAt;
+    if (keyed && hard === null) {
+      i = scorer.scanKeyed(local, pod, nodes, ids, start, want, feasibleAt, verdicts);
+      found = scorer.found;
+    }
+    for (; i < n && found < want; i += 1) {
+      const from = start + i;
+      const at = from < n ? from : from - n;
+      const id = ids[at] as number;
+      if (!local.passesAt(pod, nodes, at, id, verdicts)) continue;
+      if (hard !== null && spreadFilter(hard, pod, nodes[at] as SchedulerNode, nodes, topology, minCache) !== null) {
+        continue;
+      }
+      feasibleAt[found] = at;
+      if (keyed) {
+        let key = local.keyAt(id);
+        if (key < 0) key = local.setKey(id, scorer.keyOf(nodes[at] as SchedulerNode, id));
+        scorer.addKeyed(found, nodes, at, local.scoreOf(id), key);
+      } else scorer.add(found, nodes[at] as SchedulerNode, local.scoreOf(id));
+      found += 1;
+    }
+    state.nextStartNodeIndex = (state.nextStartNodeIndex + i) % n;
+    if (found > 1 && scorer.picksByKey) {
+      return {
+        status: 'scheduled',
+        node: nodes[feasibleAt[scorer.pickByKey(found, random)] as number] as SchedulerNode,
+      };
+    }
+    for (let k = 0; k < found; k += 1) feasible[k] = nodes[feasibleAt[k] as number] as SchedulerNode;
+  } else {
+    for (; i < n && found < want; i += 1) {
+      const at = start + i;
+      const node = nodes[at < n ? at : at - n] as SchedulerNode;
+      if (!local.passes(pod, node, verdicts)) continue;
+      if (hard !== null && spreadFilter(hard, pod, node, nodes, topology, minCache) !== null) continue;
+      feasible[found] = node;
+      scorer.add(found, node, local.score(node));
+      found += 1;
+    }
+    state.nextStartNodeIndex = (state.nextStartNodeIndex + i) % n;
   }
-  state.nextStartNodeIndex = (state.nextStartNodeIndex + i) % n;
   if (found === 0) {
     // Every node was examined and failed: word each one's reasons, in the same order.
     const reasons = collectReasons(hard, verdicts, pod, nodes, start, topology, minCache);
     return { status: 'unschedulable', message: fitErrorMessage(n, reasons), reasons };
   }
   if (found === 1) return { status: 'scheduled', node: feasible[0] as SchedulerNode };
-  return { status: 'scheduled', node: selectHost(feasible, scorer.finish(found), found, random) };
+  return { status: 'scheduled', node: scorer.pick(feasible, found, random) };
 }
 
 /** The reasons each of the n nodes, from `start` on, fails a filter for, as FitError counts them. */
@@ -607,6 +882,31 @@ function selectHost(
   return feasible[best] as SchedulerNode;
 }
 
+/** selectHost over totals given as resource score plus the part of the node's key. */
+function selectKeyed(
+  resources: Float64Array,
+  keys: Int32Array,
+  parts: Float64Array,
+  count: number,
+  random: Random,
+): number {
+  let best = 0;
+  let bestScore = (resources[0] as number) + (parts[keys[0] as number] as number);
+  let ties = 1;
+  for (let i = 1; i < count; i += 1) {
+    const score = (resources[i] as number) + (parts[keys[i] as number] as number);
+    if (score > bestScore) {
+      bestScore = score;
+      best = i;
+      ties = 1;
+    } else if (score === bestScore) {
+      ties += 1;
+      if (random.int(ties) === 0) best = i;
+    }
+  }
+  return best;
+}
+
 /**
  * NodeAffinity's PreFilter narrows a pod whose only required term names nodes by `metadata.name` (every
  * DaemonSet pod) to those nodes (plugins/nodeaffinity PreFilterResult); the rest fail NodeAffinity.
@@ -621,6 +921,25 @@ function pinnedNodeNames(template: PodTemplate): readonly string[] | null {
 }
 
 const AFFINITY_MISMATCH = "node(s) didn't match Pod's node affinity/selector";
+
+/** The positions in an engine's list of the nodes the names name, in list order: those a pinned pod examines. */
+function namedPositions(state: SchedulerState, nodes: readonly SchedulerNode[], names: readonly string[]): number[] {
+  let byName = state.listByName;
+  if (byName === null) {
+    byName = new Map();
+    for (let at = 0; at < nodes.length; at += 1) {
+      const name = (nodes[at] as SchedulerNode).name;
+      const list = byName.get(name);
+      if (list === undefined) byName.set(name, [at]);
+      else list.push(at);
+    }
+    state.listByName = byName;
+  }
+  if (names.length === 1) return byName.get(names[0] as string) ?? [];
+  const out = new Set<number>();
+  for (const name of names) for (const at of byName.get(name) ?? []) out.add(at);
+  return [...out].sort((a, b) => a - b);
+}
 
 function schedulePinned(
   state: SchedulerState,
@@ -637,11 +956,14 @@ function schedulePinned(
   const reasons = new Map<string, number>();
   const feasible = state.feasible;
   const scorer = state.scorer;
-  scorer.begin(plan, pod, topology, nodes.length);
+  scorer.begin(plan, pod, topology, nodes.length, false);
   let count = 0;
   let examined = 0;
   const found: string[] = [];
-  for (const node of nodes) {
+  const positions = listTable(state, nodes) === null ? null : namedPositions(state, nodes, names);
+  const visits = positions === null ? nodes.length : positions.length;
+  for (let v = 0; v < visits; v += 1) {
+    const node = nodes[positions === null ? v : (positions[v] as number)] as SchedulerNode;
     if (only !== undefined ? node.name !== only : !names.includes(node.name)) continue;
     examined += 1;
     found.length = 0;
@@ -698,7 +1020,7 @@ function resourceScore(template: PodTemplate, node: SchedulerNode): number {
 /** Total weighted score of each feasible node, in order. */
 export function scoreNodes(pod: SchedulerPod, nodes: readonly SchedulerNode[], topology: TopologyIndex): number[] {
   const scorer = new Scorer();
-  scorer.begin(planTemplate(pod.template), pod, topology, nodes.length);
+  scorer.begin(planTemplate(pod.template), pod, topology, nodes.length, false);
   for (let i = 0; i < nodes.length; i += 1) {
     const node = nodes[i] as SchedulerNode;
     scorer.add(i, node, resourceScore(pod.template, node));
@@ -726,6 +1048,16 @@ function scoredConstraint(key: string, maxSkew: number, counts: SelectorCounts |
   return { by, key, maxSkew, counts, values: by === BY_LABEL ? new Set() : null };
 }
 
+const NO_CONSTRAINTS: readonly ScoredConstraint[] = [];
+
+/** A node's zone code in the Scorer: 0 not yet looked up, 1 no zone label, 2 + k the k-th zone met. */
+const ZONE_NONE = 1;
+const FIRST_ZONE = 2;
+/** Zone codes in a key: the keyed path is left to runs with fewer zones than this. */
+const ZONE_STRIDE = 64;
+/** The keys' memo arrays start this long (key 0, nodes left out of spreading, always has a slot). */
+const MEMO_SIZE = 1024;
+
 /**
  * The score plugins for one pod at a time, in two halves. TaintToleration and PodTopologySpread
  * normalise over the feasible nodes, so `add` takes what each node contributes while the filter pass
@@ -752,24 +1084,88 @@ class Scorer {
   private soft: readonly ScoredConstraint[] = [];
   private tolerations: readonly Toleration[] = [];
   private maxIntolerable = 0;
+  /** The system default constraints by the counts they read (by hostname and zone they keep no state). */
+  private readonly defaults = new WeakMap<SelectorCounts, readonly ScoredConstraint[]>();
 
-  /** Starts a pod that may have up to `capacity` feasible nodes. */
-  begin(plan: TemplatePlan, pod: SchedulerPod, topology: TopologyIndex, capacity: number): void {
+  /*
+   * The keyed path, for an engine's node list and constraints by hostname and by zone with at most one by
+   * hostname (the system defaults and most templates). A node's spread score then depends only on its
+   * key, (hostname count, zone); the template's verdicts keep each node's key until the node changes, the
+   * filter pass collects the keys met, and `pick` rounds and normalises once per key, with the same
+   * arithmetic in the same order as the general path.
+   */
+  private keyed = false;
+  private hasZone = false;
+  /** The hostname constraint's counts, or null when it has none or it selects nothing. */
+  private hostCounts: SelectorCounts | null = null;
+  /** Per feasible node, its key: 0 when PodTopologySpread leaves it out, else 1 + count × ZONE_STRIDE + zone code. */
+  private keys = new Int32Array(0);
+  /**
+   * By node id, its zone code × 2 + 1 when it has taints (a node's labels and taints do not change); 0
+   * when not yet looked up. The zones by code − FIRST_ZONE.
+   */
+  private infoOfId = new Int32Array(0);
+  private readonly zoneNames: string[] = [];
+  private readonly zoneCodes = new Map<string, number>();
+  /** Per zone code, the pod (generation) that last met it among the keys. */
+  private zoneSeen = new Int32Array(ZONE_STRIDE);
+  /** Bumped per pod: memo entries and zone marks of earlier pods are stale without clearing them. */
+  private generation = 0;
+  /** By key: the pod that met it, its rounded raw spread score, and a node's total less its resource score. */
+  private memoStamp = new Int32Array(MEMO_SIZE);
+  private memoRaw = new Float64Array(MEMO_SIZE);
+  private parts = new Float64Array(MEMO_SIZE);
+  /** The keys met by this pod's feasible nodes, in order: the first `distinctCount` entries. */
+  private distinct = new Int32Array(256);
+  private distinctCount = 0;
+
+  /**
+   * Starts a pod that may have up to `capacity` feasible nodes; `keyable` when the nodes are an engine's
+   * list, every node already learnt (`learn`), so that no zone is met for the first time mid-pod.
+   */
+  begin(plan: TemplatePlan, pod: SchedulerPod, topology: TopologyIndex, capacity: number, keyable: boolean): void {
     this.tolerations = pod.template.tolerations;
     this.maxIntolerable = 0;
     this.zones.length = 0;
     // PodTopologySpread: the pod's ScheduleAnyway constraints, or the system defaults for owned pods.
-    const soft: ScoredConstraint[] = [];
+    let soft: readonly ScoredConstraint[] = NO_CONSTRAINTS;
     if (plan.soft !== null) {
+      const own: ScoredConstraint[] = [];
       for (const c of plan.soft) {
-        soft.push(scoredConstraint(c.key, c.maxSkew, c.selector ? topology.counts(pod.namespace, c.selector) : null));
+        own.push(scoredConstraint(c.key, c.maxSkew, c.selector ? topology.counts(pod.namespace, c.selector) : null));
       }
+      soft = own;
     } else if (pod.defaultSpreadSelector !== null) {
       // System defaults: hostname maxSkew 3, zone maxSkew 5 (podtopologyspread/plugin.go systemDefaultConstraints).
       const counts = topology.counts(pod.namespace, pod.defaultSpreadSelector);
-      soft.push(scoredConstraint(HOSTNAME, 3, counts), scoredConstraint(ZONE, 5, counts));
+      let defaults = this.defaults.get(counts);
+      if (defaults === undefined) {
+        defaults = [scoredConstraint(HOSTNAME, 3, counts), scoredConstraint(ZONE, 5, counts)];
+        this.defaults.set(counts, defaults);
+      }
+      soft = defaults;
     }
     this.soft = soft;
+    let keyed = keyable && FIRST_ZONE + this.zoneNames.length <= ZONE_STRIDE;
+    let byHostname = 0;
+    this.hasZone = false;
+    this.hostCounts = null;
+    for (const c of soft) {
+      if (c.by === BY_HOSTNAME) {
+        byHostname += 1;
+        this.hostCounts = c.counts;
+      } else if (c.by === BY_ZONE) this.hasZone = true;
+      else keyed = false;
+    }
+    this.keyed = keyed && byHostname <= 1;
+    this.distinctCount = 0;
+    if (this.generation >= 0x3fffffff) {
+      // Never in practice; restart the stamps rather than let them wrap.
+      this.generation = 0;
+      this.zoneSeen.fill(0);
+      this.memoStamp.fill(0);
+    }
+    this.generation += 1;
     if (this.resources.length < capacity) {
       let size = Math.max(256, this.resources.length);
       while (size < capacity) size *= 2;
@@ -778,13 +1174,178 @@ class Scorer {
       this.ignored = new Uint8Array(size);
       this.raw = new Float64Array(size);
       this.totals = new Float64Array(size);
+      this.keys = new Int32Array(size);
     }
     if (this.domains.length < this.resources.length * soft.length) {
       this.domains = new Float64Array(this.resources.length * soft.length);
     }
   }
 
-  /** The `i`-th feasible node, with its resource score. */
+  /** Whether this pod takes the keyed path: the filter pass then calls `addKeyed`. */
+  get isKeyed(): boolean {
+    return this.keyed;
+  }
+
+  /** What a node's key depends on besides the node: a template's cached keys hold while this stays the same. */
+  keyContext(): number {
+    return (this.soft.length === 0 ? 0 : 1) | (this.hasZone ? 2 : 0);
+  }
+
+  keyCounts(): SelectorCounts | null {
+    return this.hostCounts;
+  }
+
+  /** Looks up the node's zone and taints once. */
+  learn(node: SchedulerNode): void {
+    const id = node.id;
+    if (id >= this.infoOfId.length || this.infoOfId[id] === 0) this.learnNode(node);
+  }
+
+  private learnNode(node: SchedulerNode): number {
+    const zone = node.zone;
+    let code = ZONE_NONE;
+    if (zone !== null) {
+      const known = this.zoneCodes.get(zone);
+      if (known !== undefined) code = known;
+      else {
+        code = FIRST_ZONE + this.zoneNames.length;
+        this.zoneNames.push(zone);
+        this.zoneCodes.set(zone, code);
+        if (this.zoneSeen.length <= code) {
+          const seen = new Int32Array(code * 2);
+          seen.set(this.zoneSeen);
+          this.zoneSeen = seen;
+        }
+      }
+    }
+    const id = node.id;
+    if (id >= this.infoOfId.length) {
+      const grown = new Int32Array(Math.max(64, this.infoOfId.length * 2, id + 1));
+      grown.set(this.infoOfId);
+      this.infoOfId = grown;
+    }
+    const info = (code << 1) | (node.taints.length > 0 ? 1 : 0);
+    this.infoOfId[id] = info;
+    return info;
+  }
+
+  /** On the keyed path: the node's key × 2, plus 1 when it has taints. */
+  keyOf(node: SchedulerNode, id: number): number {
+    let info = id < this.infoOfId.length ? (this.infoOfId[id] as number) : 0;
+    if (info === 0) info = this.learnNode(node);
+    const tainted = info & 1;
+    if (this.soft.length === 0) return tainted;
+    const code = info >> 1;
+    if (this.hasZone && code === ZONE_NONE) return tainted;
+    const counts = this.hostCounts;
+    let host = 0;
+    if (counts !== null && id < counts.byNode.length) host = counts.byNode[id] as number;
+    const key = 1 + host * ZONE_STRIDE + (this.hasZone ? code : 0);
+    if (key >= this.memoStamp.length) this.growMemo(key);
+    return key * 2 + tainted;
+  }
+
+  private growMemo(key: number): void {
+    const size = Math.max(this.memoStamp.length * 2, key + 1);
+    const stamp = new Int32Array(size);
+    stamp.set(this.memoStamp);
+    this.memoStamp = stamp;
+    const raw = new Float64Array(size);
+    raw.set(this.memoRaw);
+    this.memoRaw = raw;
+    this.parts = new Float64Array(size);
+  }
+
+  /** How many feasible nodes `scanKeyed` found. */
+  found = 0;
+
+  /**
+   * The filter pass of schedulePod on the keyed path for a pod without DoNotSchedule constraints, with
+   * `addKeyed` inlined and the arrays it reads held in locals: from `start`, until `want` nodes pass or
+   * every node was examined. Returns how many nodes it examined; their positions go to `feasibleAt`.
+   */
+  scanKeyed(
+    local: NodeVerdicts,
+    pod: SchedulerPod,
+    nodes: readonly SchedulerNode[],
+    ids: Int32Array,
+    start: number,
+    want: number,
+    feasibleAt: Int32Array,
+    verdicts: (string | null | undefined)[],
+  ): number {
+    const n = nodes.length;
+    const verdictById = local.verdictsById;
+    const scoreById = local.scoresById;
+    const keyById = local.keysById;
+    const resources = this.resources;
+    const keys = this.keys;
+    const intolerable = this.intolerable;
+    const generation = this.generation;
+    let memoStamp = this.memoStamp;
+    let found = 0;
+    let i = 0;
+    for (; i < n && found < want; i += 1) {
+      const from = start + i;
+      const at = from < n ? from : from - n;
+      const id = ids[at] as number;
+      let verdict = verdictById[id] as number;
+      if (verdict === UNKNOWN) verdict = local.decide(pod, nodes[at] as SchedulerNode, id, verdicts);
+      if (verdict === FAILS) continue;
+      feasibleAt[found] = at;
+      let keyed = keyById[id] as number;
+      if (keyed < 0) {
+        keyed = this.keyOf(nodes[at] as SchedulerNode, id);
+        keyById[id] = keyed;
+        memoStamp = this.memoStamp;
+      }
+      resources[found] = verdict === PASSES_WIDE ? (scoreById[id] as number) : verdict - PASSES;
+      const key = keyed >> 1;
+      keys[found] = key;
+      if ((keyed & 1) === 0) intolerable[found] = 0;
+      else {
+        const count = this.intolerableTaints(nodes[at] as SchedulerNode);
+        intolerable[found] = count;
+        if (count > this.maxIntolerable) this.maxIntolerable = count;
+      }
+      if (key !== 0 && memoStamp[key] !== generation) {
+        memoStamp[key] = generation;
+        this.meet(key);
+      }
+      found += 1;
+    }
+    this.found = found;
+    return i;
+  }
+
+  private meet(key: number): void {
+    if (this.distinctCount === this.distinct.length) {
+      const grown = new Int32Array(this.distinct.length * 2);
+      grown.set(this.distinct);
+      this.distinct = grown;
+    }
+    this.distinct[this.distinctCount] = key;
+    this.distinctCount += 1;
+  }
+
+  /** The `i`-th feasible node on the keyed path, with its resource score and `keyOf`. */
+  addKeyed(i: number, nodes: readonly SchedulerNode[], at: number, resources: number, keyed: number): void {
+    this.resources[i] = resources;
+    const key = keyed >> 1;
+    this.keys[i] = key;
+    if ((keyed & 1) === 0) this.intolerable[i] = 0;
+    else {
+      const intolerable = this.intolerableTaints(nodes[at] as SchedulerNode);
+      this.intolerable[i] = intolerable;
+      if (intolerable > this.maxIntolerable) this.maxIntolerable = intolerable;
+    }
+    if (key !== 0 && this.memoStamp[key] !== this.generation) {
+      this.memoStamp[key] = this.generation;
+      this.meet(key);
+    }
+  }
+
+  /** The `i`-th feasible node, with its resource score (off the keyed path: there `addKeyed`). */
   add(i: number, node: SchedulerNode, resources: number): void {
     this.resources[i] = resources;
     // TaintToleration counts intolerable PreferNoSchedule taints.
@@ -838,6 +1399,7 @@ class Scorer {
 
   /** The total weighted score of the first `count` feasible nodes. */
   finish(count: number): Float64Array {
+    if (this.keyed) return this.finishKeyed(count);
     const soft = this.soft;
     const m = soft.length;
     const ignored = this.ignored;
@@ -903,6 +1465,146 @@ class Scorer {
           spreadMax === 0
             ? MAX_NODE_SCORE
             : Math.trunc((MAX_NODE_SCORE * (spreadMax + spreadMin - (raw[i] as number))) / spreadMax);
+      }
+      totals[i] =
+        (resources[i] as number) + WEIGHT.taintToleration * taint + WEIGHT.nodeAffinity * 0 + WEIGHT.spread * spread;
+    }
+    return totals;
+  }
+  /**
+   * The feasible node selectHost picks from the first `count`: on the keyed path without intolerable taints
+   * each total is the node's resource score plus the part its key gives, both integers, so adding them in
+   * another grouping changes nothing; else the totals `finish` gives.
+   */
+  pick(feasible: readonly SchedulerNode[], count: number, random: Random): SchedulerNode {
+    if (!this.picksByKey) return selectHost(feasible, this.finish(count), count, random);
+    return feasible[this.pickByKey(count, random)] as SchedulerNode;
+  }
+
+  /** Whether `pickByKey` may pick: the keyed path, and no feasible node with an intolerable taint. */
+  get picksByKey(): boolean {
+    return this.keyed && this.maxIntolerable === 0;
+  }
+
+  /** `pick` by position among the feasible nodes, when `picksByKey`. */
+  pickByKey(count: number, random: Random): number {
+    this.spreadRange(count);
+    const spreadMin = this.spreadMin;
+    const spreadMax = this.spreadMax;
+    const memoRaw = this.memoRaw;
+    const parts = this.parts;
+    const untainted = WEIGHT.taintToleration * MAX_NODE_SCORE + WEIGHT.nodeAffinity * 0;
+    const distinct = this.distinct;
+    for (let d = 0; d < this.distinctCount; d += 1) {
+      const key = distinct[d] as number;
+      const spread =
+        spreadMax === 0
+          ? MAX_NODE_SCORE
+          : Math.trunc((MAX_NODE_SCORE * (spreadMax + spreadMin - (memoRaw[key] as number))) / spreadMax);
+      parts[key] = untainted + WEIGHT.spread * spread;
+    }
+    // Nodes left out of spreading (and every node when the pod has no constraint) score 0 there.
+    parts[0] = untainted;
+    return selectKeyed(this.resources, this.keys, parts, count, random);
+  }
+
+  private spreadMin = Number.POSITIVE_INFINITY;
+  private spreadMax = 0;
+
+  /**
+   * PodTopologySpread's raw score once per key met, and their min and max over those keys (min and max
+   * ignore order and repeats, so they equal those over every node). The zones met are the keys' zones.
+   */
+  private spreadRange(count: number): void {
+    const soft = this.soft;
+    const m = soft.length;
+    this.spreadMin = Number.POSITIVE_INFINITY;
+    this.spreadMax = 0;
+    if (m === 0) return;
+    const distinct = this.distinct;
+    const generation = this.generation;
+    const zoneSeen = this.zoneSeen;
+    let zonesMet = 0;
+    if (this.hasZone) {
+      for (let d = 0; d < this.distinctCount; d += 1) {
+        const code = ((distinct[d] as number) - 1) % ZONE_STRIDE;
+        if (zoneSeen[code] !== generation) {
+          zoneSeen[code] = generation;
+          zonesMet += 1;
+        }
+      }
+    }
+    if (this.weights.length < m) {
+      this.weights = new Float64Array(m);
+      this.skews = new Float64Array(m);
+      this.zoneBase = new Int32Array(m);
+    }
+    if (this.zoneCounts.length < m * ZONE_STRIDE) this.zoneCounts = new Float64Array(m * ZONE_STRIDE);
+    const weights = this.weights;
+    const skews = this.skews;
+    const zoneBase = this.zoneBase;
+    const zoneCounts = this.zoneCounts;
+    for (let j = 0; j < m; j += 1) {
+      const c = soft[j] as ScoredConstraint;
+      skews[j] = c.maxSkew - 1;
+      zoneBase[j] = -1;
+      if (c.by === BY_HOSTNAME) weights[j] = Math.log(count + 2);
+      else {
+        weights[j] = Math.log(zonesMet + 2);
+        zoneBase[j] = j * ZONE_STRIDE;
+        for (let code = FIRST_ZONE; code < FIRST_ZONE + this.zoneNames.length; code += 1) {
+          if (zoneSeen[code] !== generation) continue;
+          const zone = this.zoneNames[code - FIRST_ZONE] as string;
+          zoneCounts[j * ZONE_STRIDE + code] = c.counts === null ? 0 : (c.counts.byZone.get(zone) ?? 0);
+        }
+      }
+    }
+    const memoRaw = this.memoRaw;
+    let spreadMin = Number.POSITIVE_INFINITY;
+    let spreadMax = 0;
+    for (let d = 0; d < this.distinctCount; d += 1) {
+      const key = distinct[d] as number;
+      const host = Math.trunc((key - 1) / ZONE_STRIDE);
+      const zone = (key - 1) % ZONE_STRIDE;
+      let score = 0;
+      for (let j = 0; j < m; j += 1) {
+        const base = zoneBase[j] as number;
+        const inDomain = base < 0 ? host : (zoneCounts[base + zone] as number);
+        score += inDomain * (weights[j] as number) + (skews[j] as number);
+      }
+      const rounded = Math.round(score);
+      memoRaw[key] = rounded;
+      spreadMin = Math.min(spreadMin, rounded);
+      spreadMax = Math.max(spreadMax, rounded);
+    }
+    this.spreadMin = spreadMin;
+    this.spreadMax = spreadMax;
+  }
+
+  /** `finish` on the keyed path: the same weights, roundings and normalisation, per key. */
+  private finishKeyed(count: number): Float64Array {
+    this.spreadRange(count);
+    const m = this.soft.length;
+    const keys = this.keys;
+    const spreadMin = this.spreadMin;
+    const spreadMax = this.spreadMax;
+    const memoRaw = this.memoRaw;
+    const resources = this.resources;
+    const intolerable = this.intolerable;
+    const totals = this.totals;
+    const maxIntolerable = this.maxIntolerable;
+    for (let i = 0; i < count; i += 1) {
+      const taint =
+        maxIntolerable === 0
+          ? MAX_NODE_SCORE
+          : MAX_NODE_SCORE - Math.trunc(((intolerable[i] as number) * MAX_NODE_SCORE) / maxIntolerable);
+      let spread = 0;
+      const key = keys[i] as number;
+      if (m > 0 && key !== 0) {
+        spread =
+          spreadMax === 0
+            ? MAX_NODE_SCORE
+            : Math.trunc((MAX_NODE_SCORE * (spreadMax + spreadMin - (memoRaw[key] as number))) / spreadMax);
       }
       totals[i] =
         (resources[i] as number) + WEIGHT.taintToleration * taint + WEIGHT.nodeAffinity * 0 + WEIGHT.spread * spread;

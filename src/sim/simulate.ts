@@ -56,6 +56,7 @@ import {
   constraintSelector,
   createSchedulerState,
   createTopologyIndex,
+  NodeChangeTable,
   nodePassesStaticFilters,
   POD_MAX_IN_UNSCHEDULABLE_PODS_MS,
   removePodFromNode,
@@ -144,6 +145,8 @@ interface WorkloadRuntime {
   readonly template: PodTemplate;
   readonly defaultSpread: LabelSelector | null;
   readonly needsBranchEni: boolean;
+  /** What generated pod names start with: a Deployment's name and pod-template-hash, else the name. */
+  readonly namePrefix: string;
   desired: number;
   deleted: boolean;
   readonly pods: Map<string, SimPod>;
@@ -177,6 +180,8 @@ interface NodeGroupRuntime {
   readonly subnets: readonly string[];
   desired: number;
   readonly nodes: SimNode[];
+  /** The group's nodes not terminated, by subnet: what the zone balancing counts at every launch. */
+  readonly liveBySubnet: Map<string, number>;
   retryPending: boolean;
 }
 
@@ -207,6 +212,8 @@ interface SimNode {
   noAddressIn: IpamdState | null;
   /** The NodeClaim behind a Karpenter node; null for node groups and unmanaged nodes. */
   readonly claim: ClaimRuntime | null;
+  /** The node's ipamd tick, made once: a node has at most one in the queue, and ticks are most events. */
+  tickEvent: EngineEvent | null;
 }
 
 interface ClaimRuntime {
@@ -338,7 +345,13 @@ class Engine {
   readonly settings: VpcCniSettings;
   readonly settingIssues: string[] = [];
   nowMs = -PREROLL_MS;
-  subnets = new Map<string, Subnet>();
+  /**
+   * The VPC's subnets. Never changed in place: ipamd hands back a new map when it changes one (and keeps
+   * no hold on it), which replaces this one.
+   */
+  subnets: ReadonlyMap<string, Subnet>;
+  /** The subnets as trackSubnets last looked at them. */
+  private trackedSubnets: ReadonlyMap<string, Subnet> | null = null;
   readonly subnetTracks = new Map<string, SubnetTrack>();
   readonly workloads: WorkloadRuntime[] = [];
   readonly daemonSets: WorkloadRuntime[] = [];
@@ -351,6 +364,7 @@ class Engine {
   schedulerNodes: SchedulerNode[] = [];
   schedulerNodesDirty = true;
   readonly schedulerState: SchedulerState = createSchedulerState();
+  readonly changeTable = new NodeChangeTable();
   readonly topology: TopologyIndex = createTopologyIndex();
   readonly podNames = new Set<string>();
   activeQ: SimPod[] = [];
@@ -410,12 +424,13 @@ class Engine {
       this.settings.ipCooldownSeconds * 1000,
     );
     this.quietLimit = Math.ceil(longestTimerMs / IPAMD_CYCLE_MS) + 2;
+    const subnets = new Map<string, Subnet>();
     for (const subnet of scenario.subnets) {
       const cidr = parseSubnetCidr(subnet.cidr);
       if (!cidr.ok) throw new Error(`simulate: subnet ${subnet.id} has an invalid CIDR ${subnet.cidr}`);
       const created = createSubnet({ id: subnet.id, cidr: cidr.value, zone: subnet.zone, tags: subnet.tags });
       if (!created.ok) throw new Error(`simulate: subnet ${subnet.id}: ${created.error.message}`);
-      this.subnets.set(subnet.id, created.subnet);
+      subnets.set(subnet.id, created.subnet);
       const free = freeAddresses(created.subnet);
       this.subnetTracks.set(subnet.id, {
         lowestFree: free,
@@ -424,6 +439,7 @@ class Engine {
         idleAtExhaustion: null,
       });
     }
+    this.subnets = subnets;
     const all: Workload[] = [...scenario.addons.map(addonWorkload), ...input.workloads];
     for (const workload of all) this.addWorkload(workload);
     this.hostNetworkDaemons = this.daemonSets.filter((d) => d.template.hostNetwork).length;
@@ -486,6 +502,8 @@ class Engine {
       template,
       defaultSpread,
       needsBranchEni: selected && !template.hostNetwork,
+      namePrefix:
+        workload.kind === 'Deployment' ? `${workload.id.name}-${templateHash(workload.id)}` : workload.id.name,
       desired: workload.kind === 'DaemonSet' ? 0 : desired,
       deleted: false,
       pods: new Map(),
@@ -537,6 +555,7 @@ class Engine {
         subnets: spec.subnets,
         desired: spec.desired,
         nodes: [],
+        liveBySubnet: new Map(),
         retryPending: false,
       };
       this.groups.set(spec.name, group);
@@ -664,8 +683,7 @@ class Engine {
 
   /** An Auto Scaling group balances zones: the subnet with the fewest of the group's nodes first. */
   private launchGroupNode(group: NodeGroupRuntime, initial: boolean): boolean {
-    const live = group.nodes.filter((n) => !n.terminated);
-    const count = (id: string) => live.filter((n) => n.subnetId === id).length;
+    const count = (id: string) => group.liveBySubnet.get(id) ?? 0;
     const ordered = group.subnets
       .map((id, index) => ({ id, index, nodes: count(id) }))
       .sort((a, b) => a.nodes - b.nodes || a.index - b.index)
@@ -721,7 +739,7 @@ class Engine {
         config: { ...launched.step.state.config, nodeName: name },
         enis: launched.step.state.enis.map((e) => ({ ...e, id: e.id.replace(provisional.nodeName, name) })),
       };
-      this.subnets = new Map(launched.step.subnets);
+      this.subnets = launched.step.subnets;
       this.trackSubnets();
       const labels = {
         ...template.labels,
@@ -751,6 +769,8 @@ class Engine {
             nonZeroCpuMillis: 0,
             nonZeroMemoryBytes: 0,
           },
+          changes: 0,
+          changeTable: this.changeTable,
         },
         launchedAtMs: this.nowMs,
         initial,
@@ -768,10 +788,14 @@ class Engine {
         workloadPods: 0,
         noAddressIn: null,
         claim,
+        tickEvent: null,
       };
       this.nodes.push(node);
       this.nodeBySched.set(node.sched, node);
-      group?.nodes.push(node);
+      if (group) {
+        group.nodes.push(node);
+        group.liveBySubnet.set(subnetId, (group.liveBySubnet.get(subnetId) ?? 0) + 1);
+      }
       this.quota.add(type, template.capacityType, 1);
       if (claim) this.karpenter?.launches.push(node);
       if (!initial) {
@@ -834,6 +858,9 @@ class Engine {
   }
 
   private terminateNode(node: SimNode): void {
+    const group = node.group;
+    if (group && !node.terminated)
+      group.liveBySubnet.set(node.subnetId, (group.liveBySubnet.get(node.subnetId) ?? 0) - 1);
     node.terminated = true;
     node.terminatedAtMs = this.nowMs;
     this.settleCost(node);
@@ -841,7 +868,7 @@ class Engine {
     const wasReady = node.ready;
     node.ready = false;
     for (const pod of [...node.pods]) this.deletePod(pod, 'node terminated');
-    this.subnets = new Map(terminateNode(node.ipamd, this.subnets));
+    this.subnets = terminateNode(node.ipamd, this.subnets);
     this.trackSubnets();
     if (wasReady) {
       this.schedulerNodesDirty = true;
@@ -915,7 +942,8 @@ class Engine {
     node.ticking = true;
     const since = fromMs - node.readyAtMs;
     const next = since <= 0 ? node.readyAtMs : node.readyAtMs + Math.ceil(since / IPAMD_CYCLE_MS) * IPAMD_CYCLE_MS;
-    this.queue.push(next, { type: 'ipamd-tick', node });
+    node.tickEvent ??= { type: 'ipamd-tick', node };
+    this.queue.push(next, node.tickEvent);
   }
 
   private tick(node: SimNode): void {
@@ -925,19 +953,21 @@ class Engine {
     }
     const before = node.ipamd;
     const step = tickIpamd(before, this.subnets, this.nowMs);
-    const changed = step.state !== before || step.effects.some((e) => e.type !== 'log');
+    let changed = step.state !== before;
+    for (const effect of step.effects) if (effect.type !== 'log') changed = true;
     this.applyIpamd(node, step);
     node.quietTicks = changed ? 0 : node.quietTicks + 1;
     if (node.quietTicks > this.quietLimit) {
       node.ticking = false;
       return;
     }
-    this.queue.push(this.nowMs + IPAMD_CYCLE_MS, { type: 'ipamd-tick', node });
+    node.tickEvent ??= { type: 'ipamd-tick', node };
+    this.queue.push(this.nowMs + IPAMD_CYCLE_MS, node.tickEvent);
   }
 
   private applyIpamd(node: SimNode, step: IpamdStep): void {
     node.ipamd = step.state;
-    if (step.subnets !== this.subnets) this.subnets = new Map(step.subnets);
+    this.subnets = step.subnets;
     for (const effect of step.effects) {
       if (effect.type === 'ec2-call' && effect.error !== null) this.noteSubnetFailure(effect.subnetId);
       else if (effect.type === 'eni-attached' && this.events) {
@@ -953,6 +983,9 @@ class Engine {
   }
 
   private trackSubnets(): void {
+    // Subnets are replaced, never changed in place: the same map holds the same free counts as last time.
+    if (this.trackedSubnets === this.subnets) return;
+    this.trackedSubnets = this.subnets;
     for (const [id, subnet] of this.subnets) {
       const track = this.subnetTracks.get(id);
       if (!track) continue;
@@ -1003,14 +1036,17 @@ class Engine {
       return;
     }
     const desired = workload.deleted ? 0 : workload.desired;
-    const live = [...workload.pods.values()];
     if (kind === 'StatefulSet' && workload.workload.kind === 'StatefulSet') {
+      const live = [...workload.pods.values()];
       this.reconcileStatefulSet(workload, live, desired, workload.workload.podManagementPolicy);
       return;
     }
-    if (live.length < desired) {
-      for (let i = live.length; i < desired; i += 1) this.createPod(workload, null, -1);
-    } else if (live.length > desired) {
+    // The pods are listed only to choose which to delete: a scale-up needs just their number.
+    const count = workload.pods.size;
+    if (count < desired) {
+      for (let i = count; i < desired; i += 1) this.createPod(workload, null, -1);
+    } else if (count > desired) {
+      const live = [...workload.pods.values()];
       for (const pod of deletionOrder(live).slice(0, live.length - desired)) this.deletePod(pod, 'scaled down');
     }
   }
@@ -1068,14 +1104,18 @@ class Engine {
   private createPod(workload: WorkloadRuntime, daemonNode: SimNode | null, ordinal: number): void {
     const id = workload.workload.id;
     let name: string;
-    if (workload.workload.kind === 'StatefulSet') name = `${id.name}-${ordinal}`;
-    else if (workload.workload.kind === 'Pod') name = id.name;
-    else {
-      const prefix = workload.workload.kind === 'Deployment' ? `${id.name}-${templateHash(id)}` : id.name;
-      do name = `${prefix}-${randomSuffix(this.random)}`;
-      while (this.podNames.has(`${id.namespace}/${name}`));
+    let key: string;
+    if (workload.workload.kind === 'StatefulSet' || workload.workload.kind === 'Pod') {
+      name = workload.workload.kind === 'Pod' ? id.name : `${id.name}-${ordinal}`;
+      key = `${id.namespace}/${name}`;
+    } else {
+      const prefix = workload.namePrefix;
+      // The key is built once per name: the set and the maps below then hash one string.
+      do {
+        name = `${prefix}-${randomSuffix(this.random)}`;
+        key = `${id.namespace}/${name}`;
+      } while (this.podNames.has(key));
     }
-    const key = `${id.namespace}/${name}`;
     this.podNames.add(key);
     const template = daemonNode ? pinToNode(workload.template, daemonNode.name) : workload.template;
     const pod: SimPod = {
@@ -1106,7 +1146,8 @@ class Engine {
     workload.pods.set(key, pod);
     this.phaseCounts.Pending += 1;
     this.podsCreated += 1;
-    this.record('Normal', 'SuccessfulCreate', `${kindObject(workload)}`, `Created pod: ${name}`);
+    if (this.events !== null)
+      this.record('Normal', 'SuccessfulCreate', `${kindObject(workload)}`, `Created pod: ${name}`);
     this.enqueueActive(pod);
   }
 
@@ -1138,7 +1179,7 @@ class Engine {
       }
       this.requestSchedule();
     }
-    this.record('Normal', 'Killing', `pod/${pod.name}`, `Stopping pod (${why})`);
+    if (this.events !== null) this.record('Normal', 'Killing', `pod/${pod.name}`, `Stopping pod (${why})`);
   }
 
   // ---------------------------------------------------------------- kube-scheduler
@@ -1214,7 +1255,7 @@ class Engine {
     pod.message = message;
     pod.troubleSinceMs ??= this.nowMs;
     this.unschedulable.add(pod);
-    this.record('Warning', 'FailedScheduling', `pod/${pod.name}`, message);
+    if (this.events !== null) this.record('Warning', 'FailedScheduling', `pod/${pod.name}`, message);
     // Karpenter acts on pods the scheduler marked Unschedulable, never on DaemonSet pods (IsProvisionable).
     if (this.karpenter && !pod.daemonNode) {
       this.provisionable.add(pod);
@@ -1241,7 +1282,8 @@ class Engine {
     pod.message = null;
     pod.troubleSinceMs = null;
     node.pods.add(pod);
-    this.record('Normal', 'Scheduled', `pod/${pod.name}`, `Successfully assigned ${pod.key} to ${node.name}`);
+    if (this.events !== null)
+      this.record('Normal', 'Scheduled', `pod/${pod.name}`, `Successfully assigned ${pod.key} to ${node.name}`);
     this.startSandbox(pod);
   }
 
@@ -1260,9 +1302,11 @@ class Engine {
       this.sandboxFailed(pod, node, SANDBOX_FAILURE_MESSAGE);
       return;
     }
+    // The pod holds no address here: it comes from a bind (a pod is bound once, and an earlier pod of its
+    // name released its address when deleted) or a failed ADD, so addPod need not search for it.
     const step = pod.workload.needsBranchEni
       ? addBranchPod(node.ipamd, this.subnets, pod.key, this.nowMs)
-      : addPod(node.ipamd, this.subnets, pod.key, this.nowMs, pod.reason === 'FailedCreatePodSandBox');
+      : addPod(node.ipamd, this.subnets, pod.key, this.nowMs, true);
     this.applyIpamd(node, step);
     for (const effect of step.effects) {
       if (effect.type === 'pod-ip-assigned') {
@@ -1287,7 +1331,7 @@ class Engine {
     pod.reason = 'FailedCreatePodSandBox';
     pod.message = message;
     pod.troubleSinceMs ??= this.nowMs;
-    this.record('Warning', 'FailedCreatePodSandBox', `pod/${pod.name}`, message);
+    if (this.events !== null) this.record('Warning', 'FailedCreatePodSandBox', `pod/${pod.name}`, message);
     this.startTicking(node, this.nowMs);
     const delay = KUBELET_RETRY_MS * (1 + KUBELET_RETRY_JITTER * this.random.next());
     this.queue.push(this.nowMs + Math.floor(delay), { type: 'sandbox-retry', pod });
@@ -1299,7 +1343,8 @@ class Engine {
     pod.message = null;
     pod.troubleSinceMs = null;
     if (pod.node) this.startTicking(pod.node, this.nowMs);
-    this.record('Normal', 'Started', `pod/${pod.name}`, `Started pod on ${pod.node?.name ?? '?'}`);
+    if (this.events !== null)
+      this.record('Normal', 'Started', `pod/${pod.name}`, `Started pod on ${pod.node?.name ?? '?'}`);
     if (pod.workload.workload.kind === 'StatefulSet') this.requestReconcile(pod.workload);
   }
 
@@ -1932,6 +1977,7 @@ class Engine {
 
   // ---------------------------------------------------------------- the loop
 
+  /** Callers on per-pod paths test `this.events` first, so a run without a log builds none of its strings. */
   private record(type: 'Normal' | 'Warning', reason: string, object: string, message: string): void {
     if (this.events === null || this.nowMs < 0) return;
     this.events.push({ atMs: this.nowMs, type, reason, object, message });
@@ -1943,12 +1989,13 @@ class Engine {
     for (;;) {
       const next = this.queue.peekTime();
       if (next === null || next > end) break;
-      const item = this.queue.pop();
-      if (!item) break;
-      if (item.atMs < this.nowMs) throw new Error('simulate: the clock went back');
-      this.nowMs = item.atMs;
+      const event = this.queue.take();
+      if (event === undefined) break;
+      const atMs = this.queue.lastAtMs;
+      if (atMs < this.nowMs) throw new Error('simulate: the clock went back');
+      this.nowMs = atMs;
       this.eventsProcessed += 1;
-      this.handle(item.event);
+      this.handle(event);
       if (onProgress !== null && (this.eventsProcessed & PROGRESS_EVERY_MASK) === 0) {
         onProgress({ simulatedMs: Math.max(0, this.nowMs), durationMs: end, events: this.eventsProcessed });
       }
