@@ -17,7 +17,8 @@ import { UsageError } from '../input/input-error.js';
 import { doctorReportData } from '../report/doctor-report.js';
 import { renderDoctorText } from '../report/doctor-text.js';
 import { simulationJson } from '../report/sim-json.js';
-import type { Severity, SimProgress } from '../sim/result.js';
+import type { SimProgress } from '../sim/result.js';
+import { parseFailOn, reachesFailOn } from './fail-on.js';
 import type { CommandOutput } from './node-command.js';
 import { packageVersion } from './package-version.js';
 import { checkReportFolder, writeHtmlReport } from './report-file.js';
@@ -48,14 +49,6 @@ export interface ClusterReaders {
 
 export interface DoctorHooks {
   readonly onProgress?: (progress: SimProgress) => void;
-}
-
-const SEVERITY_RANK: Readonly<Record<Severity, number>> = { error: 2, warning: 1, info: 0 };
-
-function parseFailOn(text: string | undefined): Severity | null {
-  if (text === undefined) return null;
-  if (text === 'warning' || text === 'error') return text;
-  throw new UsageError(`--fail-on: expected warning or error, got "${text}"`);
 }
 
 /** The what-if changes from --scale, --add-pods and --requests; flags checked before anything is read. */
@@ -188,6 +181,6 @@ export async function runDoctorCommand(
     ...result.findings.map((f) => f.severity),
     ...(shownWhatIf ? shownWhatIf.result.findings.map((f) => f.severity) : []),
   ];
-  const failed = failOn !== null && severities.some((s) => SEVERITY_RANK[s] >= SEVERITY_RANK[failOn]);
+  const failed = reachesFailOn(severities, failOn);
   return { stdout, exitCode: failed ? 1 : 0 };
 }

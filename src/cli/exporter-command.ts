@@ -4,6 +4,7 @@ import { parseDuration } from '../core/duration.js';
 import { diagnose } from '../doctor/diagnose.js';
 import { UsageError } from '../input/input-error.js';
 import { parseHost, parsePort, type ServeIo } from './serve-command.js';
+import { untilStopped } from './until-stopped.js';
 
 /** `podcap exporter` options as commander hands them over. */
 export interface ExporterCommandOptions {
@@ -66,21 +67,7 @@ export async function runExporterCommand(
     if (code === 'EACCES') throw new UsageError(`--port ${port}: not allowed for this user; pick one above 1023`);
     throw error;
   }
-  const stopped = new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      hooks.signal?.removeEventListener('abort', stop);
-      running.close().then(resolve, resolve);
-    };
-    if (hooks.signal?.aborted === true) {
-      stop();
-      return;
-    }
-    hooks.signal?.addEventListener('abort', stop);
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  const stopped = untilStopped(() => running.close(), hooks.signal);
   io.stdout(`podcap: metrics at ${running.url}, refreshed every ${options.interval ?? '1m'} (Ctrl-C to stop)\n`);
   hooks.onListening?.(running.url);
   await stopped;

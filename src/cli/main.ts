@@ -244,7 +244,7 @@ Examples:
 Examples:
   podcap doctor --print-collect
   podcap doctor examples/cluster-export
-  podcap doctor examples/cluster-export --scale default/web=3x --fail-on error
+  podcap doctor examples/cluster-export --scale shop/web=3x --fail-on error
   podcap doctor examples/cluster-export --add-pods 200 --requests cpu=500m,memory=1Gi --json`,
     )
     .action(async (paths: string[], options: DoctorCommandOptions) => {

@@ -5,6 +5,7 @@ import { UsageError } from '../input/input-error.js';
 import { DEFAULT_HOST, DEFAULT_PORT, type RunningServer, ServeError, startServer } from '../serve/server.js';
 import { quote } from './flag-values.js';
 import { packageVersion } from './package-version.js';
+import { untilStopped } from './until-stopped.js';
 
 /** `podcap serve` options as commander hands them over. */
 export interface ServeCommandOptions {
@@ -83,21 +84,7 @@ export async function runServeCommand(
     throw error;
   }
   // Ctrl-C is handled before the line that invites it is printed.
-  const stopped = new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      hooks.signal?.removeEventListener('abort', stop);
-      server.close().then(resolve, resolve);
-    };
-    if (hooks.signal?.aborted === true) {
-      stop();
-      return;
-    }
-    hooks.signal?.addEventListener('abort', stop);
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  const stopped = untilStopped(() => server.close(), hooks.signal);
   io.stdout(`podcap: serving ${server.url} (Ctrl-C to stop)\n`);
   hooks.onListening?.(server);
   await stopped;

@@ -5,8 +5,9 @@ import { loadSimInput } from '../input/scenario/load.js';
 import { buildReportData } from '../report/report-data.js';
 import { simulationJson } from '../report/sim-json.js';
 import { renderSimulationText } from '../report/sim-text.js';
-import type { Severity, SimProgress } from '../sim/result.js';
+import type { SimProgress } from '../sim/result.js';
 import { simulate } from '../sim/simulate.js';
+import { parseFailOn, reachesFailOn } from './fail-on.js';
 import type { CommandOutput } from './node-command.js';
 import { packageVersion } from './package-version.js';
 import { checkReportFolder, writeHtmlReport } from './report-file.js';
@@ -24,14 +25,6 @@ export interface SimulateCommandOptions {
 /** What the command may do besides returning its output: report progress while it runs. */
 export interface SimulateHooks {
   readonly onProgress?: (progress: SimProgress) => void;
-}
-
-const SEVERITY_RANK: Readonly<Record<Severity, number>> = { error: 2, warning: 1, info: 0 };
-
-function parseFailOn(text: string | undefined): Severity | null {
-  if (text === undefined) return null;
-  if (text === 'warning' || text === 'error') return text;
-  throw new UsageError(`--fail-on: expected warning or error, got "${text}"`);
 }
 
 function parseSeed(text: string | undefined): number | null {
@@ -87,6 +80,9 @@ export function runSimulateCommand(
   const stdout = options.json
     ? `${JSON.stringify(simulationJson(result, { events }), null, 2)}\n`
     : renderSimulationText(result, { events });
-  const failed = failOn !== null && result.findings.some((f) => SEVERITY_RANK[f.severity] >= SEVERITY_RANK[failOn]);
+  const failed = reachesFailOn(
+    result.findings.map((f) => f.severity),
+    failOn,
+  );
   return { stdout, exitCode: failed ? 1 : 0 };
 }
