@@ -12,6 +12,9 @@ import type {
   ResourceList,
 } from '../cluster/cluster-state.js';
 import { formatIpv4, parseIpv4Cidr } from '../network/cidr.js';
+import { clusterSubnet } from './cluster-state.js';
+
+export { clusterSubnet };
 
 function resources(pods: number): ResourceList {
   return { cpuMillis: 2000, memoryBytes: 8 * 1024 ** 3, pods, extended: {} };
@@ -109,15 +112,6 @@ function podsOf(spec: NodeSpec): ClusterPod[] {
     pod(`${spec.name}-sgp-${index}`, spec.name, { podIp, podEni: true }),
   );
   return [...hostNetwork, ...withIp, ...branch];
-}
-
-export function clusterSubnet(
-  id: string,
-  cidr: string,
-  availableAddresses: number,
-  zone = 'us-west-2a',
-): ClusterSubnet {
-  return { id, cidr, zone, availableAddresses, vpcId: 'vpc-1', tags: {} };
 }
 
 /** A cluster of the given nodes (and their pods), subnets and aws-node env; null env: aws-node not read. */

@@ -3,9 +3,12 @@
  * defaults of a plain EKS cluster, so that a test states only what it is about.
  */
 
-import type { ClusterNode, ClusterPod, ClusterState, ClusterSubnet, ResourceList } from '../cluster/cluster-state.js';
+import type { ClusterNode, ClusterPod, ClusterState, ResourceList } from '../cluster/cluster-state.js';
 import { MEBIBYTE } from '../core/quantity.js';
 import type { ResourceRequests } from '../sim/model.js';
+import { clusterSubnet, clusterState as emptyClusterState } from './cluster-state.js';
+
+export { clusterSubnet };
 
 /**
  * An m5.large on AL2023 by default: 2 vCPUs, maxPods 29, and as MemTotal podcap's own estimate for
@@ -77,30 +80,7 @@ export function clusterPod(namespace: string, name: string, partial: Partial<Clu
   };
 }
 
-export function clusterSubnet(
-  id: string,
-  cidr: string,
-  availableAddresses: number,
-  zone = 'us-west-2a',
-): ClusterSubnet {
-  return { id, cidr, zone, availableAddresses, vpcId: 'vpc-1', tags: {} };
-}
-
+/** The shared empty cluster, with a read line as a real read would leave one. */
 export function clusterState(partial: Partial<ClusterState> = {}): ClusterState {
-  return {
-    nodes: [],
-    pods: [],
-    workloads: [],
-    events: [],
-    subnets: [],
-    vpcCni: { version: 'v1.19.2-eksbuild.1', env: {} },
-    karpenter: null,
-    nodePools: [],
-    nodeClasses: [],
-    nodeClaims: [],
-    securityGroupPolicies: [],
-    quotas: null,
-    read: ['test: a hand-built cluster state'],
-    ...partial,
-  };
+  return emptyClusterState({ read: ['test: a hand-built cluster state'], ...partial });
 }
