@@ -703,6 +703,17 @@ describe('runWhatIf', () => {
     );
   });
 
+  it('names the break the change causes, not the one the cluster already has', () => {
+    // web at 60 already leaves 6 Pending on two m5.large (27 pods a node); the added 4-CPU pods fit no m5.large.
+    const parsed = parseRequestsFlag('cpu=4,memory=1Gi');
+    if (!parsed.ok) throw new Error(parsed.expected);
+    const run = runWhatIf(nodeGroupCluster(60), catalog, [{ type: 'add-pods', count: 3, requests: parsed.value }], {
+      durationMs: 10 * 60_000,
+    });
+    expect(run.firstBreak).toMatchObject({ code: 'PODS_PENDING', atMs: 60_000, beforeChange: false });
+    expect(run.firstBreak?.message).toContain('Deployment default/podcap-what-if');
+  });
+
   it('tells when the cluster breaks before the change', () => {
     const run = runWhatIf(nodeGroupCluster(60), catalog, [scale('default/web=61')], { durationMs: 10 * 60_000 });
     expect(run.firstBreak).toMatchObject({ code: 'PODS_PENDING', beforeChange: true });
