@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { indexCatalog } from '../core/catalog.js';
 import { BUNDLED_CATALOG_PATH, readCatalogFile } from '../input/catalog-file.js';
 import { InputError, UsageError } from '../input/input-error.js';
+import type { SimProgress } from '../sim/result.js';
 import { runCatalogRefresh } from './catalog-command.js';
 import { type ClusterReaders, type DoctorCommandOptions, runDoctorCommand } from './doctor-command.js';
 import { registerExporterCommand } from './exporter-command.js';
@@ -74,6 +75,21 @@ ${EXIT_CODES}`,
   const loadCatalog = () => indexCatalog(readCatalog());
   const terminal = io.terminal;
   const quiet = () => program.opts<{ quiet?: boolean }>().quiet === true;
+  // A simulation's progress bar: on a terminal's stderr unless --quiet, wiped when the run ends or fails.
+  const withProgress = <T>(run: (hooks: { onProgress?: (progress: SimProgress) => void }) => T): T => {
+    if (terminal?.stderrIsTty !== true || quiet()) return run({});
+    const bar = createProgressBar({ write: io.stderr, now: () => performance.now(), columns: terminal.columns });
+    let result: T;
+    try {
+      result = run({ onProgress: bar.update });
+    } catch (error) {
+      bar.finish();
+      throw error;
+    }
+    if (result instanceof Promise) return result.finally(bar.finish) as T;
+    bar.finish();
+    return result;
+  };
   // Plain text goes out painted when stdout is a terminal that takes colour; JSON never is.
   const print = (text: string, json = false) => {
     if (quiet()) return;
@@ -202,16 +218,7 @@ Examples:
   podcap simulate examples/karpenter-spot-quota-and-warm-pool --report spot-quota.html --quiet`,
     )
     .action((paths: string[], options: SimulateCommandOptions) => {
-      const drawProgress = terminal?.stderrIsTty === true && !quiet();
-      const bar = drawProgress
-        ? createProgressBar({ write: io.stderr, now: () => performance.now(), columns: terminal.columns })
-        : null;
-      let result: ReturnType<typeof runSimulateCommand>;
-      try {
-        result = runSimulateCommand(paths, options, loadCatalog(), bar ? { onProgress: bar.update } : {});
-      } finally {
-        bar?.finish();
-      }
+      const result = withProgress((hooks) => runSimulateCommand(paths, options, loadCatalog(), hooks));
       print(result.stdout, options.json === true);
       exitCode = result.exitCode;
     });
@@ -248,22 +255,9 @@ Examples:
   podcap doctor examples/cluster-export --add-pods 200 --requests cpu=500m,memory=1Gi --json`,
     )
     .action(async (paths: string[], options: DoctorCommandOptions) => {
-      const drawProgress = terminal?.stderrIsTty === true && !quiet();
-      const bar = drawProgress
-        ? createProgressBar({ write: io.stderr, now: () => performance.now(), columns: terminal.columns })
-        : null;
-      let result: Awaited<ReturnType<typeof runDoctorCommand>>;
-      try {
-        result = await runDoctorCommand(
-          paths,
-          options,
-          loadCatalog,
-          CLUSTER_READERS,
-          bar ? { onProgress: bar.update } : {},
-        );
-      } finally {
-        bar?.finish();
-      }
+      const result = await withProgress((hooks) =>
+        runDoctorCommand(paths, options, loadCatalog, CLUSTER_READERS, hooks),
+      );
       print(result.stdout, options.json === true || options.printCollect === true);
       exitCode = result.exitCode;
     });

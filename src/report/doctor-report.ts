@@ -8,6 +8,7 @@ import type { ClusterState } from '../cluster/cluster-state.js';
 import { admitsMoreThanIps, type DoctorResult } from '../doctor/doctor-result.js';
 import type { SimInput } from '../sim/model.js';
 import type { SimResult } from '../sim/result.js';
+import { nodeIpCells, quotaCells } from './doctor-rows.js';
 import { buildReportData, type InputTable, REPORT_FORMAT, type ReportData, splitFinding } from './report-data.js';
 
 export interface DoctorWhatIfRun {
@@ -62,18 +63,7 @@ function clusterTables(state: ClusterState, result: DoctorResult): InputTable[] 
     tables.push({
       title: 'EC2 vCPU quotas',
       columns: ['capacity', 'class', 'quota code', 'limit', 'used', 'nodes', 'headroom'],
-      rows: result.quotas.map((q) => ({
-        cells: [
-          q.capacityType,
-          q.quotaClass,
-          q.code ?? '-',
-          q.limitVcpus === null ? 'not given' : String(q.limitVcpus),
-          String(q.usedVcpus),
-          String(q.nodes),
-          q.headroomVcpus === null ? '-' : String(q.headroomVcpus),
-        ],
-        estimate: null,
-      })),
+      rows: result.quotas.map((q) => ({ cells: quotaCells(q, false), estimate: null })),
     });
   }
   const short = result.nodes.filter(admitsMoreThanIps);
@@ -81,17 +71,7 @@ function clusterTables(state: ClusterState, result: DoctorResult): InputTable[] 
     tables.push({
       title: 'Nodes whose maxPods exceed their pod IPs',
       columns: ['node', 'instance type', 'maxPods', 'pod IPs', 'pods needing an IP', 'pods with an IP'],
-      rows: short.map((n) => ({
-        cells: [
-          n.node,
-          n.instanceType ?? '-',
-          String(n.maxPods),
-          String(n.podIps ?? '-'),
-          String(n.podsNeedingIp),
-          String(n.podsWithIp),
-        ],
-        estimate: null,
-      })),
+      rows: short.map((n) => ({ cells: nodeIpCells(n), estimate: null })),
     });
   }
   return tables;

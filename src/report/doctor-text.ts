@@ -5,6 +5,7 @@
 
 import type { ClusterState } from '../cluster/cluster-state.js';
 import { admitsMoreThanIps, type DoctorResult } from '../doctor/doctor-result.js';
+import { nodeIpCells, quotaCells } from './doctor-rows.js';
 import { renderTableWithin, wrapLine } from './text-table.js';
 
 const WIDTH = 100;
@@ -119,16 +120,7 @@ export function renderDoctorText(
           { header: 'NEED IP', align: 'right' },
           { header: 'HAVE IP', align: 'right' },
         ],
-        shortNodes
-          .slice(0, NODE_ROWS)
-          .map((n) => [
-            n.node,
-            n.instanceType ?? '-',
-            String(n.maxPods),
-            String(n.podIps ?? '-'),
-            String(n.podsNeedingIp),
-            String(n.podsWithIp),
-          ]),
+        shortNodes.slice(0, NODE_ROWS).map(nodeIpCells),
         WIDTH,
       ),
     );
@@ -148,17 +140,7 @@ export function renderDoctorText(
           { header: 'NODES', align: 'right' },
           { header: 'HEADROOM', align: 'right' },
         ],
-        result.quotas.map((q) => [
-          q.capacityType,
-          q.quotaClass,
-          q.code ?? '-',
-          q.limitVcpus === null ? 'not given' : String(q.limitVcpus),
-          String(q.usedVcpus),
-          String(q.nodes),
-          q.headroomVcpus === null
-            ? '-'
-            : `${q.headroomVcpus}${q.headroomShare === null ? '' : ` (${Math.round(q.headroomShare * 100)}%)`}`,
-        ]),
+        result.quotas.map((q) => quotaCells(q, true)),
         WIDTH,
       ),
     );
