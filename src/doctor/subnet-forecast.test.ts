@@ -440,6 +440,20 @@ describe('properties', () => {
     );
   });
 
+  it('keeps the /28 bound from falling as free addresses rise past what the nodes\' prefixes need', () => {
+    // Six empty prefix-delegation nodes hold a /28 each (WARM_IP_TARGET=5 → one prefix, §4.2) and their
+    // own address: 102 used at least, but EC2 counts 77 then 69. The prefixes stay whole blocks.
+    const env = { ...PREFIX_DELEGATION, WARM_IP_TARGET: '5' };
+    const nodes = ['m5.large', 'm5.large', 'm4.large', 'm5.large', 'm4.large', 'm5.large'].map((type) => ({
+      type,
+      share: 0,
+    }));
+    const at942 = forecastOf(env, nodes, 942);
+    const at950 = forecastOf(env, nodes, 950);
+    expect(at942.basis).toContain('the estimate passes EC2');
+    expect(at950.podsUntilPrefixFailure ?? 0).toBeGreaterThanOrEqual(at942.podsUntilPrefixFailure ?? 0);
+  });
+
   it('forecasts no fewer pods with more free addresses', () => {
     fc.assert(
       fc.property(cluster, ({ env, nodes, free, more }) => {

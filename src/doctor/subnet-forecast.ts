@@ -231,10 +231,10 @@ function guaranteedFreeBlocks(
     if (isEligible(block)) nodeBlocks.add(block);
   }
   const knownUsed = knownPrefixBlocks.size * ADDRESSES_PER_PREFIX + knownSingles;
-  const warmPrefixes = Math.min(
-    Math.max(0, heldPrefixes - knownPrefixBlocks.size),
-    Math.floor(Math.max(0, used - knownUsed) / ADDRESSES_PER_PREFIX),
-  );
+  // Trusted even when EC2's used count is too small to hold them (the basis then notes the overshoot):
+  // capping them by that count would turn up to 15 of their addresses into singles and make the bound
+  // fall as free addresses rise.
+  const warmPrefixes = Math.max(0, heldPrefixes - knownPrefixBlocks.size);
   const unknownSingles = Math.max(0, used - knownUsed - warmPrefixes * ADDRESSES_PER_PREFIX);
   return Math.max(0, eligible - knownPrefixBlocks.size - nodeBlocks.size - warmPrefixes - unknownSingles);
 }
