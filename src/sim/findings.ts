@@ -49,6 +49,11 @@ function pendingAdvice(message: string): string {
   return advice.length > 0 ? ` Fix: ${advice.join('; ')}.` : '';
 }
 
+/** Ends the text with a full stop unless it already ends a sentence, so a following "Fix:" starts a new one. */
+function asSentence(text: string): string {
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
 function topMessage(messages: Readonly<Record<string, number>>): string | null {
   let best: string | null = null;
   let count = -1;
@@ -74,12 +79,12 @@ export function collectFindings(record: RunRecord): Finding[] {
     if (w.pending > 0) {
       const karpenterReason = record.karpenter?.unplaced.find((u) => u.workload === key)?.failure.message;
       const message =
-        (topMessage(w.messages) ?? 'not yet tried by the scheduler') +
+        (topMessage(record.pendingMessages.get(key) ?? {}) ?? 'not yet tried by the scheduler') +
         (karpenterReason ? `; Karpenter: ${karpenterReason}` : '');
       add(
         'PODS_PENDING',
         'error',
-        `${w.pending} of ${w.desired} pods of ${name} are Pending: ${message}${pendingAdvice(message)}`,
+        `${w.pending} of ${w.desired} pods of ${name} are Pending: ${asSentence(message)}${pendingAdvice(message)}`,
         record.pendingSince.get(key) ?? null,
       );
     }

@@ -74,6 +74,12 @@ describe('custom networking', () => {
     const stuck = result.findings.find((f) => f.code === 'PODS_STUCK_NO_IP');
     expect(stuck?.message).toContain('18 of 60 pods of Deployment default/web');
     expect(stuck?.message).toContain('maxPods 29');
+    // The 18 sandbox failures outnumber the 6 Pending pods; the Pending finding still quotes the scheduler.
+    const pending = result.findings.find((f) => f.code === 'PODS_PENDING');
+    expect(pending?.message).toBe(
+      '6 of 60 pods of Deployment default/web are Pending: 0/2 nodes are available: 2 Too many pods. ' +
+        'Fix: the nodes are at their maxPods: add nodes, or raise maxPods with prefix delegation.',
+    );
   });
 
   it('takes pod addresses from the ENIConfig subnet only', () => {

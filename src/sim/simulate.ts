@@ -299,6 +299,8 @@ export interface RunRecord {
     readonly message: string;
   }[];
   readonly pendingSince: ReadonlyMap<string, number>;
+  /** Per workload key, its Pending pods by their last message (FailedScheduling's, never a sandbox error). */
+  readonly pendingMessages: ReadonlyMap<string, Readonly<Record<string, number>>>;
   readonly launchFailures: readonly { readonly atMs: number; readonly group: string; readonly message: string }[];
   readonly nodesByOrigin: ReadonlyMap<string, number>;
   readonly karpenter: KarpenterRecord | null;
@@ -2100,6 +2102,7 @@ class Engine {
     const workloads: WorkloadSummary[] = [];
     const stuckPods: { workload: string; node: string; origin: string; sinceMs: number; message: string }[] = [];
     const pendingSince = new Map<string, number>();
+    const pendingMessages = new Map<string, Record<string, number>>();
     for (const runtime of this.workloads) {
       const id = runtime.workload.id;
       let running = 0;
@@ -2115,6 +2118,11 @@ class Engine {
           const reason = pod.reason ?? (pod.phase === 'Pending' ? 'Pending' : 'ContainerCreating');
           reasons[reason] = (reasons[reason] ?? 0) + 1;
           if (pod.message !== null) messages[pod.message] = (messages[pod.message] ?? 0) + 1;
+        }
+        if (pod.phase === 'Pending' && pod.message !== null) {
+          const counts = pendingMessages.get(runtime.key) ?? {};
+          counts[pod.message] = (counts[pod.message] ?? 0) + 1;
+          pendingMessages.set(runtime.key, counts);
         }
         if (pod.phase === 'Pending' && pod.troubleSinceMs !== null) {
           const since = pendingSince.get(runtime.key);
@@ -2158,6 +2166,7 @@ class Engine {
       workloads,
       stuckPods,
       pendingSince,
+      pendingMessages,
       launchFailures: this.launchFailures,
       nodesByOrigin,
       karpenter: this.karpenterRecord(),
