@@ -11,9 +11,11 @@ export interface Random {
 }
 
 export function createRandom(seed: number): Random {
-  let state = seed >>> 0;
+  // The state is kept as a signed int32: the same 32 bits as mulberry32's unsigned state, but V8 stores it
+  // unboxed, where an unsigned value at or above 2^31 would be a heap number allocated on every draw.
+  let state = seed | 0;
   const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
+    state = (state + 0x6d2b79f5) | 0;
     let t = state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
