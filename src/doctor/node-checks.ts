@@ -28,7 +28,12 @@ import {
   makeNodeConfig,
   type NodeConfig,
 } from '../core/node-config.js';
-import { EKS_MANIFEST_DEFAULTS, parseVpcCniEnv, type VpcCniSettings } from '../network/vpc-cni-settings.js';
+import {
+  EKS_MANIFEST_DEFAULTS,
+  parseVpcCniEnv,
+  type VpcCniSettings,
+  withIpamdDefaults,
+} from '../network/vpc-cni-settings.js';
 import type { NodeClassSpec } from '../sim/model.js';
 import { cniMode, managedNodeGroupMaxPodsCap, POD_ENI_RESOURCE } from '../sim/node-setup.js';
 import type { DoctorCode, DoctorFinding } from './doctor-result.js';
@@ -132,7 +137,7 @@ export interface ClusterSettings {
 /** Karpenter's operator settings from its env (karpenter-provider-aws pkg/operator/options/options.go). */
 export function readClusterSettings(state: ClusterState): ClusterSettings {
   const assumed: string[] = [];
-  const cni = parseVpcCniEnv(state.vpcCni?.env ?? {}, EKS_MANIFEST_DEFAULTS);
+  const cni = parseVpcCniEnv(state.vpcCni === null ? {} : withIpamdDefaults(state.vpcCni.env), EKS_MANIFEST_DEFAULTS);
   if (state.vpcCni === null)
     assumed.push('the aws-node DaemonSet was not read: the VPC CNI is taken at its EKS defaults');
   for (const issue of cni.issues) {

@@ -8,7 +8,7 @@ import { addressAfter, addresses, clusterSubnet, type NodeSpec, subnetState } fr
 import type { DoctorCode, DoctorFinding, SubnetForecast } from './doctor-result.js';
 import { forecastSubnets } from './subnet-forecast.js';
 
-const PREFIX_DELEGATION = { ENABLE_PREFIX_DELEGATION: 'true' };
+const PREFIX_DELEGATION = { ENABLE_PREFIX_DELEGATION: 'true', WARM_PREFIX_TARGET: '1' };
 const CUSTOM_NETWORKING = { AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG: 'true' };
 
 function only(subnets: readonly SubnetForecast[], id: string): SubnetForecast {
@@ -226,6 +226,19 @@ describe('prefix delegation (WARM_PREFIX_TARGET=1)', () => {
     expect(forecast.basis).toContain('worst case 5 free aligned /28s (§4.4)');
   });
 
+  it("takes ipamd's WARM_PREFIX_TARGET=0 when the DaemonSet lacks the variable the EKS manifest sets", () => {
+    // p = 0: a /28 is added only when none is free, so floor(30/16) + 1 = 2 per node (§3.1, §4.2): 1 + 32
+    // addresses, 2 warm.
+    const state = subnetState(threePrefixNodes(), [clusterSubnet('subnet-a', '10.0.0.0/24', 251 - 99)], {
+      ENABLE_PREFIX_DELEGATION: 'true',
+    });
+    const forecast = only(forecastSubnets(state, bundledCatalog()).subnets, 'subnet-a');
+    expect(forecast.use).toEqual({ nodes: 3, enis: 0, pods: 90, warm: 6, other: 0 });
+    expect(forecast.basis).toContain(
+      'a new node takes 33 addresses here for 30 pods (prefix delegation, WARM_PREFIX_TARGET=0)',
+    );
+  });
+
   it('raises PREFIX_FRAGMENTATION_RISK when scattered addresses may leave no whole /28', () => {
     // 40 more used addresses podcap cannot place (load balancers, say): each may break a /28 on its own.
     const state = subnetState(
@@ -440,7 +453,7 @@ describe('properties', () => {
     );
   });
 
-  it('keeps the /28 bound from falling as free addresses rise past what the nodes\' prefixes need', () => {
+  it("keeps the /28 bound from falling as free addresses rise past what the nodes' prefixes need", () => {
     // Six empty prefix-delegation nodes hold a /28 each (WARM_IP_TARGET=5 → one prefix, §4.2) and their
     // own address: 102 used at least, but EC2 counts 77 then 69. The prefixes stay whole blocks.
     const env = { ...PREFIX_DELEGATION, WARM_IP_TARGET: '5' };

@@ -32,6 +32,7 @@ import {
   ipTargetsDefined,
   parseVpcCniEnv,
   type VpcCniSettings,
+  withIpamdDefaults,
 } from '../network/vpc-cni-settings.js';
 import type { DoctorFinding, SubnetForecast, SubnetUse } from './doctor-result.js';
 
@@ -691,7 +692,8 @@ export function forecastSubnets(
   state: ClusterState,
   catalog: CatalogIndex,
 ): { subnets: SubnetForecast[]; findings: DoctorFinding[] } {
-  const settings = parseVpcCniEnv(state.vpcCni?.env ?? {}, EKS_MANIFEST_DEFAULTS).settings;
+  const env = state.vpcCni === null ? {} : withIpamdDefaults(state.vpcCni.env);
+  const settings = parseVpcCniEnv(env, EKS_MANIFEST_DEFAULTS).settings;
   const cache = new SteadyStateCache(settings);
   const cidrs = state.subnets.map((subnet) => {
     const parsed = parseIpv4Cidr(subnet.cidr);

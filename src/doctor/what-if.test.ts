@@ -467,7 +467,7 @@ describe('clusterToSimInput: AWS, the VPC CNI and Karpenter', () => {
     expect(notes[0]).toMatch(/^No subnets of the cluster's VPC in the input/);
   });
 
-  it('keeps the aws-node variables ipamd reads', () => {
+  it("keeps the aws-node variables ipamd reads, with ipamd's WARM_PREFIX_TARGET default when the DaemonSet lacks it", () => {
     const state = nodeGroupCluster(40, {
       vpcCni: {
         version: 'v1.19.2',
@@ -475,7 +475,8 @@ describe('clusterToSimInput: AWS, the VPC CNI and Karpenter', () => {
       },
     });
     const { input, notes } = clusterToSimInput(state, catalog);
-    expect(input.scenario.vpcCniEnv).toEqual({ MINIMUM_IP_TARGET: '10', WARM_IP_TARGET: '5' });
+    // The EKS manifest writes WARM_PREFIX_TARGET=1; without it ipamd uses 0 (§3.1), which the scenario must say.
+    expect(input.scenario.vpcCniEnv).toEqual({ MINIMUM_IP_TARGET: '10', WARM_IP_TARGET: '5', WARM_PREFIX_TARGET: '0' });
     expect(notes).toContain(
       'Left out 2 aws-node variables the ipamd model does not read: AWS_VPC_K8S_CNI_LOGLEVEL, CLUSTER_NAME.',
     );

@@ -21,7 +21,12 @@ import {
 } from '../core/quantity.js';
 import { UsageError } from '../input/input-error.js';
 import { type Ipv4Cidr, parseSubnetCidr, usableAddresses } from '../network/cidr.js';
-import { EKS_MANIFEST_DEFAULTS, MODELLED_VARIABLES, parseVpcCniEnv } from '../network/vpc-cni-settings.js';
+import {
+  EKS_MANIFEST_DEFAULTS,
+  MODELLED_VARIABLES,
+  parseVpcCniEnv,
+  withIpamdDefaults,
+} from '../network/vpc-cni-settings.js';
 import { addonWorkload } from '../sim/addons.js';
 import {
   type AddonName,
@@ -404,7 +409,7 @@ function noteOtherAddresses(state: ClusterState, ranges: readonly SubnetRange[],
 
 /** The aws-node variables ipamd's model reads; the others are left out with a note. */
 function vpcCniEnv(state: ClusterState, notes: string[]): Record<string, string> {
-  const env = state.vpcCni?.env ?? {};
+  const env = state.vpcCni === null ? {} : withIpamdDefaults(state.vpcCni.env);
   if (state.vpcCni === null) {
     notes.push('No aws-node DaemonSet in the input: the VPC CNI runs with the EKS add-on defaults.');
   }

@@ -44,6 +44,18 @@ export const IPAMD_CODE_DEFAULTS: VpcCniSettings = {
 /** What the EKS add-on manifest and Helm chart set: WARM_ENI_TARGET=1 and WARM_PREFIX_TARGET=1 (aws-k8s-cni.yaml 283-286). */
 export const EKS_MANIFEST_DEFAULTS: VpcCniSettings = { ...IPAMD_CODE_DEFAULTS, warmPrefixTarget: 1 };
 
+/**
+ * An aws-node env read from a running cluster, with the variables whose ipamd default differs from the
+ * EKS manifest's spelled out at ipamd's default. The manifest writes WARM_PREFIX_TARGET=1 into the
+ * DaemonSet, so a DaemonSet without it had it removed, and ipamd then uses its code default 0 (§3.1).
+ * Parsing the result over EKS_MANIFEST_DEFAULTS gives what ipamd runs with.
+ */
+export function withIpamdDefaults(env: Readonly<Record<string, string>>): Record<string, string> {
+  return env.WARM_PREFIX_TARGET === undefined
+    ? { ...env, WARM_PREFIX_TARGET: String(IPAMD_CODE_DEFAULTS.warmPrefixTarget) }
+    : { ...env };
+}
+
 /** A value ipamd could not use as written, and what it did instead. */
 export interface SettingIssue {
   readonly name: string;
