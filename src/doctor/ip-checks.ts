@@ -7,8 +7,11 @@
 import type { ClusterNode, ClusterPod, ClusterState, ClusterSubnet } from '../cluster/cluster-state.js';
 import type { CatalogIndex } from '../core/catalog.js';
 import { ADDRESSES_PER_PREFIX, eniLimitedPods } from '../core/eni-math.js';
+import { supportsPrefixDelegation } from '../core/instance-type.js';
 import { usesCustomNetworking } from '../core/node-config.js';
 import { parseIpv4Cidr } from '../network/cidr.js';
+import { computeSteadyState } from '../network/steady-state.js';
+import type { VpcCniSettings } from '../network/vpc-cni-settings.js';
 import { cniMode, POD_ENI_RESOURCE } from '../sim/node-setup.js';
 import type { DoctorFinding, NodeIpUse } from './doctor-result.js';
 import {
@@ -67,6 +70,30 @@ function whyFewer(modelled: ModelledNode, model: ClusterModel): string[] {
   ].filter((reason) => reason !== null);
 }
 
+/**
+ * The addresses ipamd's pool stops at when MINIMUM_IP_TARGET is set without WARM_IP_TARGET: it grows to
+ * the minimum and never further, so pods beyond it fail forever (vpc-cni-ipam.md §3.3, §3.8, §7.4 #3;
+ * README 346). Null when the pool is not frozen below the node's pod IPs.
+ */
+function frozenPool(modelled: ModelledNode, settings: VpcCniSettings): number | null {
+  if (settings.warmIpTarget !== 0 || settings.minimumIpTarget <= 0) return null;
+  const steady = computeSteadyState({
+    instanceType: modelled.instanceType,
+    settings,
+    maxPods: modelled.node.capacity.pods,
+    ipPods: Math.max(0, modelled.node.capacity.pods - modelled.hostNetworkPods),
+  });
+  return steady.bound === 'minimum-ip-target' && steady.held < modelled.network.podIps ? steady.held : null;
+}
+
+/** Pod IPs a node can really hand out: its ENIs' capacity, or less when the pool is frozen. */
+function givablePodIps(modelled: ModelledNode, settings: VpcCniSettings): number {
+  return frozenPool(modelled, settings) ?? modelled.network.podIps;
+}
+
+const WARM_IP_TARGET_FIX =
+  'set WARM_IP_TARGET on aws-node (1 or more): with it ipamd grows the pool past MINIMUM_IP_TARGET as pods arrive';
+
 /** How to set maxPods on a node the AMI family bootstraps (capacity-models.md §2.3, §2.4, §3). */
 function setMaxPodsWords(modelled: ModelledNode, target: number): string {
   switch (modelled.node.amiFamily) {
@@ -95,7 +122,12 @@ function reservedEnisFor(modelled: ModelledNode, target: number, current: number
 
 function maxPodsFix(modelled: ModelledNode, model: ClusterModel, target: number): string {
   if (modelled.origin.kind !== 'nodePool') {
-    return `${setMaxPodsWords(modelled, target)}, or turn on prefix delegation`;
+    // Prefix delegation needs a Nitro or bare-metal type; elsewhere ipamd keeps secondary IPs (vpc-cni-ipam.md §4.1).
+    const prefixes =
+      !model.settings.cni.prefixDelegation && supportsPrefixDelegation(modelled.instanceType)
+        ? ', or turn on prefix delegation'
+        : '';
+    return `${setMaxPodsWords(modelled, target)}${prefixes}`;
   }
   const nodeClassMaxPods = modelled.nodeClass?.kubelet.maxPods ?? null;
   const nodeClassName = modelled.nodeClass?.name ?? 'of the NodePool';
@@ -118,15 +150,17 @@ function maxPodsFix(modelled: ModelledNode, model: ClusterModel, target: number)
  */
 export function checkMaxPodsExceedsPodIps(state: ClusterState, catalog: CatalogIndex): DoctorFinding[] {
   const model = modelCluster(state, catalog);
-  const over = model.nodes.filter((n) => n.node.capacity.pods - n.hostNetworkPods > n.network.podIps);
+  const cni = model.settings.cni;
+  const over = model.nodes.filter((n) => n.node.capacity.pods - n.hostNetworkPods > givablePodIps(n, cni));
   const groups = groupBy(over, (n) =>
-    [n.instanceType.name, originKey(n.origin), n.node.capacity.pods, n.network.podIps].join('|'),
+    [n.instanceType.name, originKey(n.origin), n.node.capacity.pods, givablePodIps(n, cni)].join('|'),
   );
   const findings: DoctorFinding[] = [];
   for (const nodes of groups.values()) {
     const first = nodes[0] as ModelledNode;
     const maxPods = first.node.capacity.pods;
-    const podIps = first.network.podIps;
+    const frozen = frozenPool(first, cni);
+    const podIps = frozen ?? first.network.podIps;
     // The node with the fewest host-network pods admits the most IP pods: the worst case, and a safe target.
     const hostNetwork = Math.min(...nodes.map((n) => n.hostNetworkPods));
     const ipPods = maxPods - hostNetwork;
@@ -136,7 +170,22 @@ export function checkMaxPodsExceedsPodIps(state: ClusterState, catalog: CatalogI
       const use = ipUse(n.node, n, model.podsByNode.get(n.node.name) ?? []);
       return sum + use.podsNeedingIp - use.podsWithIp;
     }, 0);
-    const why = whyFewer(first, model);
+    const why = [
+      ...whyFewer(first, model),
+      ...(frozen === null
+        ? []
+        : [
+            `MINIMUM_IP_TARGET=${cni.minimumIpTarget} without WARM_IP_TARGET holds the pool at ${plural(frozen, 'address', 'addresses')} for good`,
+          ]),
+    ];
+    // Frozen: more addresses come only from WARM_IP_TARGET; maxPods must still fit the ENIs' pod IPs.
+    const eniIps = first.network.podIps;
+    const fix =
+      frozen === null
+        ? maxPodsFix(first, model, target)
+        : maxPods - hostNetwork > eniIps
+          ? `${WARM_IP_TARGET_FIX}; and ${maxPodsFix(first, model, eniIps + hostNetwork)}`
+          : WARM_IP_TARGET_FIX;
     const karpenterBlind =
       first.origin.kind === 'nodePool'
         ? ' Karpenter cannot see pods stuck in ContainerCreating, so it launches nothing for them.'
@@ -150,7 +199,7 @@ export function checkMaxPodsExceedsPodIps(state: ClusterState, catalog: CatalogI
         (why.length > 0 ? ` (${why.join('; ')})` : '') +
         `: ${plural(hang, 'pod')} a node will hang in ContainerCreating once the node fills` +
         (waiting > 0 ? `; ${plural(waiting, 'pod')} on these nodes have no IP now` : '') +
-        `.${karpenterBlind} Fix: ${maxPodsFix(first, model, target)}.`,
+        `.${karpenterBlind} Fix: ${fix}.`,
       evidence: {
         nodes: keep(nodes.map((n) => n.node.name)),
         instanceTypes: [first.instanceType.name],
@@ -213,6 +262,9 @@ function newEniAddresses(modelled: ModelledNode): number {
 type StuckCause =
   | { readonly kind: 'branch-eni' }
   | { readonly kind: 'node-full' }
+  | { readonly kind: 'pool-frozen'; readonly held: number }
+  | { readonly kind: 'cordoned' }
+  | { readonly kind: 'prefix-blocks'; readonly subnet: ClusterSubnet }
   | { readonly kind: 'subnet'; readonly subnet: ClusterSubnet; readonly needed: number }
   | { readonly kind: 'unknown'; readonly subnet: ClusterSubnet | null };
 
@@ -228,8 +280,12 @@ function stuckKey(s: StuckPod): string {
   switch (s.cause.kind) {
     case 'subnet':
       return `subnet|${s.cause.subnet.id}`;
+    case 'prefix-blocks':
+      return `prefix-blocks|${s.cause.subnet.id}|${where}`;
     case 'branch-eni':
     case 'node-full':
+    case 'pool-frozen':
+    case 'cordoned':
     case 'unknown':
       return `${s.cause.kind}|${where}`;
   }
@@ -255,6 +311,23 @@ function causeWords(stuck: readonly StuckPod[], model: ClusterModel): { why: str
         fix: `${maxPodsFix(m, model, target)}`,
       };
     }
+    case 'pool-frozen':
+      return {
+        why: `MINIMUM_IP_TARGET=${model.settings.cni.minimumIpTarget} without WARM_IP_TARGET holds the pool at ${plural(cause.held, 'address', 'addresses')}, all taken, and ipamd never grows it further`,
+        fix: WARM_IP_TARGET_FIX,
+      };
+    case 'cordoned':
+      return {
+        why: 'the node is cordoned, and ipamd adds no IP, prefix or ENI on a cordoned node (AWS_MANAGE_ENIS_NON_SCHEDULABLE is not true)',
+        fix: 'uncordon the node or drain it so the pods are rescheduled elsewhere, or set AWS_MANAGE_ENIS_NON_SCHEDULABLE=true on aws-node',
+      };
+    case 'prefix-blocks':
+      return {
+        why:
+          `prefix delegation needs a whole free aligned /28 in subnet ${cause.subnet.id} (${cause.subnet.cidr}), which has ${plural(cause.subnet.availableAddresses, 'free address', 'free addresses')}; ` +
+          'if they are scattered, ipamd gets InsufficientCidrBlocks and does not fall back to single IPs (or it is catching up on a burst)',
+        fix: `look for InsufficientCidrBlocks in /var/log/aws-routed-eni/ipamd.log; if it is there, reserve a range for prefixes (aws ec2 create-subnet-cidr-reservation --subnet-id ${cause.subnet.id} --reservation-type prefix) or give prefix-delegation nodes a dedicated subnet`,
+      };
     case 'subnet':
       return {
         why:
@@ -273,7 +346,7 @@ function causeWords(stuck: readonly StuckPod[], model: ClusterModel): { why: str
             : model.settings.cni.customNetworking
               ? ' and the ENIConfig subnets were not matched'
               : '') +
-          ': ipamd may be catching up on a burst, held back by EC2 throttling, or its warm settings freeze the pool',
+          ': ipamd may be catching up on a burst or held back by EC2 throttling',
         fix: "read ipamd's log on a node (/var/log/aws-routed-eni/ipamd.log) for the error behind it",
       };
   }
@@ -299,9 +372,11 @@ export function checkPodsStuckNoIp(state: ClusterState, catalog: CatalogIndex): 
   const useByNode = new Map<string, NodeIpUse>();
   const stuck: StuckPod[] = [];
   for (const pod of state.pods) {
-    if (pod.nodeName === null || !pod.containerCreating || pod.podIp !== null || !needsIp(pod)) continue;
-    if (!noIpEvents.has(`${pod.namespace}/${pod.name}`)) continue;
+    // Pods of a SecurityGroupPolicy count too: a missing branch ENI gives the same error (§6, §7.4 #7).
+    if (pod.nodeName === null || !pod.containerCreating || pod.podIp !== null || pod.hostNetwork) continue;
+    if (!podIsLive(pod) || !noIpEvents.has(`${pod.namespace}/${pod.name}`)) continue;
     const modelled = modelledByName.get(pod.nodeName) ?? null;
+    const cni = model.settings.cni;
     let cause: StuckCause;
     if ((pod.requests.extended.get(POD_ENI_RESOURCE) ?? 0) > 0) cause = { kind: 'branch-eni' };
     else if (modelled === null) cause = { kind: 'unknown', subnet: null };
@@ -313,8 +388,14 @@ export function checkPodsStuckNoIp(state: ClusterState, catalog: CatalogIndex): 
       }
       const subnet = podSubnet(modelled, model, ranges);
       const needed = newEniAddresses(modelled);
+      const frozen = frozenPool(modelled, cni);
       if (use.podIps !== null && use.podsWithIp >= use.podIps) cause = { kind: 'node-full' };
+      else if (frozen !== null && use.podsWithIp >= frozen) cause = { kind: 'pool-frozen', held: frozen };
+      // ipamd neither grows nor frees anything on a cordoned node (§2, §7.4 #6).
+      else if (modelled.node.unschedulable && !cni.manageEnisNonSchedulable) cause = { kind: 'cordoned' };
       else if (subnet !== null && subnet.availableAddresses < needed) cause = { kind: 'subnet', subnet, needed };
+      // A prefix needs a whole free aligned /28, and ipamd does not fall back to single IPs (§4.4).
+      else if (subnet !== null && modelled.network.prefixDelegation) cause = { kind: 'prefix-blocks', subnet };
       else cause = { kind: 'unknown', subnet };
     }
     stuck.push({ pod, modelled, node: pod.nodeName, cause });
@@ -332,7 +413,7 @@ export function checkPodsStuckNoIp(state: ClusterState, catalog: CatalogIndex): 
     const podNames = group.map((s) => `${s.pod.namespace}/${s.pod.name}`);
     const { why, fix } = causeWords(group, model);
     const subnets =
-      first.cause.kind === 'subnet'
+      first.cause.kind === 'subnet' || first.cause.kind === 'prefix-blocks'
         ? [first.cause.subnet.id]
         : first.cause.kind === 'unknown' && first.cause.subnet
           ? [first.cause.subnet.id]
