@@ -226,6 +226,29 @@ describe('prefix delegation (WARM_PREFIX_TARGET=1)', () => {
     expect(forecast.basis).toContain('worst case 5 free aligned /28s (§4.4)');
   });
 
+  it('offers WARM_IP_TARGET only where it frees addresses: 30 pods a node, not 32 (whole /28s, §4.2)', () => {
+    const warmFinding = (pods: number) => {
+      const nodes = [0, 1, 2].map((index) => ({
+        name: `node-${index}`,
+        instanceType: 'm5.large',
+        internalIp: `10.0.0.${10 + index}`,
+        maxPods: 110,
+        podIps: addresses(`10.0.0.${16 + index * 32}`, pods),
+      }));
+      const state = subnetState(nodes, [clusterSubnet('subnet-a', '10.0.0.0/24', 251 - 147)], PREFIX_DELEGATION);
+      return forecastSubnets(state, bundledCatalog()).findings.find((f) => f.code === 'WARM_POOL_HOLDS_ADDRESSES');
+    };
+    // 30 pods: 3 /28s hold 18 idle each; WARM_IP_TARGET=2, MINIMUM_IP_TARGET=30 → 16·ceil(32/16) = 32, 2 idle.
+    expect(warmFinding(30)?.message).toContain('54 of its 147 used addresses');
+    expect(warmFinding(30)?.message).toContain('the same nodes would hold about 6 idle addresses');
+    // 32 pods: 3 /28s hold 16 idle each; 16·ceil(34/16) = 48 leaves the same 16.
+    expect(warmFinding(32)?.message).toContain('48 of its 147 used addresses');
+    expect(warmFinding(32)?.message).toContain(
+      'No aws-node setting frees them: with prefix delegation a node holds whole /28s, and WARM_IP_TARGET=2 with MINIMUM_IP_TARGET=32 would still leave about 48 idle.',
+    );
+    expect(warmFinding(32)?.message).not.toContain('Fix:');
+  });
+
   it("takes ipamd's WARM_PREFIX_TARGET=0 when the DaemonSet lacks the variable the EKS manifest sets", () => {
     // p = 0: a /28 is added only when none is free, so floor(30/16) + 1 = 2 per node (§3.1, §4.2): 1 + 32
     // addresses, 2 warm.

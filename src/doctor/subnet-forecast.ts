@@ -604,7 +604,7 @@ function forecastSubnet(
       severity: exhausted || findings.some((finding) => finding.code === 'SUBNET_NEAR_EXHAUSTION') ? 'warning' : 'info',
       message:
         `${label}: ${warm} of its ${used} used addresses (${percent(warm, used)}) sit idle in the ipamd warm pools of ${plural(holders.length, 'node')} (${warmSetting}). ` +
-        warmFix(settings, holders, newNode),
+        warmFix(settings, holders, newNode, warm),
       evidence: { ...evidence, nodes: holders.slice(0, EVIDENCE_NAMES).map((facts) => facts.node.name) },
     });
   }
@@ -620,7 +620,12 @@ function blocksOfNodeIn(facts: NodeFacts, subnet: number): number {
 }
 
 /** The fix for idle warm pools, with what the nodes would hold under the planner's WARM_IP_TARGET alternative. */
-function warmFix(settings: VpcCniSettings, holders: readonly NodeFacts[], newNode: NewNode | null): string {
+function warmFix(
+  settings: VpcCniSettings,
+  holders: readonly NodeFacts[],
+  newNode: NewNode | null,
+  idleNow: number,
+): string {
   if (ipTargetsDefined(settings)) {
     return 'Fix: lower WARM_IP_TARGET and MINIMUM_IP_TARGET (MINIMUM_IP_TARGET at most the pods a node usually runs).';
   }
@@ -636,6 +641,14 @@ function warmFix(settings: VpcCniSettings, holders: readonly NodeFacts[], newNod
     if (facts.type === null) continue;
     const steady = cache.get(facts.type, facts.maxPods, facts.tally.ipPods, facts.tally.branchPods);
     after += Math.max(0, steady.held - facts.tally.ipPodsWithIp);
+  }
+  // With prefixes a node holds whole /28s: 16·ceil((N + w)/16) at best (§4.2), which may be what it holds now.
+  if (after >= idleNow) {
+    const why = settings.prefixDelegation ? 'with prefix delegation a node holds whole /28s, and ' : '';
+    return (
+      `No aws-node setting frees them: ${why}WARM_IP_TARGET=${ALTERNATIVE_WARM_IP_TARGET} ` +
+      `with MINIMUM_IP_TARGET=${minimum} would still leave about ${after} idle.`
+    );
   }
   // WARM_IP_TARGET and MINIMUM_IP_TARGET override WARM_ENI_TARGET and WARM_PREFIX_TARGET (§3.1, §4.2).
   return (
