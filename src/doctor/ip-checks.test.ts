@@ -21,7 +21,12 @@ function only(findings: readonly DoctorFinding[], code: DoctorCode): DoctorFindi
 }
 
 /** An AL2023 node-group node of `type` at its ENI-table maxPods; allocatable is not what these checks read. */
-function node(name: string, type: string, pods: number, partial: Partial<ClusterNode> = {}): ClusterNode {
+function node(
+  name: string,
+  type: string,
+  pods: number,
+  partial: Partial<Omit<ClusterNode, 'capacity' | 'allocatable'>> = {},
+): ClusterNode {
   return clusterNode({
     name,
     instanceType: type,
