@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { amiFamilyOf } from '../core/node-labels.js';
 import { InputError } from '../input/input-error.js';
 import { ClusterBuilder } from './cluster-builder.js';
 import type { ClusterSource } from './cluster-state.js';
 import { parseImage } from './installs.js';
-import { amiFamilyOf } from './kubernetes-objects.js';
 
 // Objects as `kubectl get -o json` prints them (trimmed of fields podcap does not read, but with some of
 // the noise it must pass over: managedFields, annotations, timeAdded on taints, status extras).

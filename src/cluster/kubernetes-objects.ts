@@ -5,7 +5,7 @@
  */
 
 import { z } from 'zod';
-import type { AmiFamily } from '../core/node-config.js';
+import { amiFamilyOf, capacityTypeLabel, instanceTypeLabel, NODE_LABEL, zoneLabel } from '../core/node-labels.js';
 import { type Quantity, quantityToMillis, quantityToUnits } from '../core/quantity.js';
 import { DEFAULT_NAMESPACE, type InputDocument } from '../input/scenario/document.js';
 import {
@@ -18,7 +18,7 @@ import {
 } from '../input/scenario/fields.js';
 import { computePodRequests, podSpec } from '../input/scenario/pod-template.js';
 import { validateDocument } from '../input/scenario/validate.js';
-import type { CapacityType, ResourceRequests } from '../sim/model.js';
+import type { ResourceRequests } from '../sim/model.js';
 import type {
   ClusterEvent,
   ClusterNode,
@@ -29,17 +29,6 @@ import type {
   ResourceList,
 } from './cluster-state.js';
 import { copyString, type StringPool } from './string-pool.js';
-
-/** Well-known labels (k8s.io/api/core/v1 well_known_labels.go, Karpenter, EKS managed node groups). */
-const LABEL = {
-  instanceType: 'node.kubernetes.io/instance-type',
-  instanceTypeBeta: 'beta.kubernetes.io/instance-type',
-  zone: 'topology.kubernetes.io/zone',
-  karpenterCapacityType: 'karpenter.sh/capacity-type',
-  eksCapacityType: 'eks.amazonaws.com/capacityType',
-  nodePool: 'karpenter.sh/nodepool',
-  nodeGroup: 'eks.amazonaws.com/nodegroup',
-} as const;
 
 const resourceQuantities = withDefault(z.record(z.string(), nonNegativeQuantity), {});
 
@@ -56,31 +45,6 @@ function toResourceList(quantities: Readonly<Record<string, Quantity>>): Resourc
     else extended[name] = quantityToUnits(quantity);
   }
   return { cpuMillis, memoryBytes, pods, extended };
-}
-
-/** Karpenter's `spot`/`on-demand`, else the managed node group's `SPOT`/`ON_DEMAND`; other values say nothing. */
-function capacityTypeOf(labels: Readonly<Record<string, string>>): CapacityType | null {
-  switch (labels[LABEL.karpenterCapacityType]) {
-    case 'spot':
-      return 'spot';
-    case 'on-demand':
-      return 'on-demand';
-  }
-  switch (labels[LABEL.eksCapacityType]) {
-    case 'SPOT':
-      return 'spot';
-    case 'ON_DEMAND':
-      return 'on-demand';
-  }
-  return null;
-}
-
-/** The AMI family from the os-release PRETTY_NAME the kubelet reports ("Amazon Linux 2023.7.20250512"). */
-export function amiFamilyOf(osImage: string): Exclude<AmiFamily, 'custom'> | null {
-  if (osImage.startsWith('Amazon Linux 2023')) return 'al2023';
-  if (osImage.startsWith('Amazon Linux 2')) return 'al2';
-  if (osImage.startsWith('Bottlerocket')) return 'bottlerocket';
-  return null;
 }
 
 const nodeSchema = z.looseObject({
@@ -124,11 +88,11 @@ export function parseClusterNode(document: InputDocument, source: ClusterSource,
   const internalIp = status.addresses.find((a) => a.type === 'InternalIP')?.address;
   return {
     name: copyString(metadata.name),
-    instanceType: labels[LABEL.instanceType] ?? labels[LABEL.instanceTypeBeta] ?? null,
-    zone: labels[LABEL.zone] ?? null,
-    capacityType: capacityTypeOf(labels),
-    nodePool: labels[LABEL.nodePool] ?? null,
-    nodeGroup: labels[LABEL.nodeGroup] ?? null,
+    instanceType: instanceTypeLabel(labels),
+    zone: zoneLabel(labels),
+    capacityType: capacityTypeLabel(labels),
+    nodePool: labels[NODE_LABEL.nodePool] ?? null,
+    nodeGroup: labels[NODE_LABEL.nodeGroup] ?? null,
     amiFamily: amiFamilyOf(status.nodeInfo.osImage),
     osImage: pool.intern(status.nodeInfo.osImage),
     kubeletVersion: pool.intern(status.nodeInfo.kubeletVersion),
@@ -325,11 +289,11 @@ export function parseClusterNodeClaim(document: InputDocument, pool: StringPool)
   const labels = metadata.labels;
   return {
     name: copyString(metadata.name),
-    nodePool: pool.internOrNull(labels[LABEL.nodePool]),
+    nodePool: pool.internOrNull(labels[NODE_LABEL.nodePool]),
     nodeName: status.nodeName === undefined || status.nodeName === '' ? null : copyString(status.nodeName),
-    instanceType: pool.internOrNull(labels[LABEL.instanceType]),
-    capacityType: capacityTypeOf(labels),
-    zone: pool.internOrNull(labels[LABEL.zone]),
+    instanceType: pool.internOrNull(instanceTypeLabel(labels)),
+    capacityType: capacityTypeLabel(labels),
+    zone: pool.internOrNull(zoneLabel(labels)),
     allocatable: status.allocatable === undefined ? null : toResourceList(status.allocatable),
     createdAt: pool.intern(metadata.creationTimestamp),
   };

@@ -10,6 +10,7 @@ import type { CatalogIndex } from '../core/catalog.js';
 import { formatDuration, parseDuration } from '../core/duration.js';
 import { formatKarpenterVersion, LATEST_KARPENTER_VERSION, parseKarpenterVersion } from '../core/karpenter-version.js';
 import { DEFAULT_VM_MEMORY_OVERHEAD_PERCENT } from '../core/node-config.js';
+import { isSystemLabel, isTransientTaint } from '../core/node-labels.js';
 import {
   formatCpu,
   formatMemory,
@@ -648,32 +649,6 @@ function chooseWorkloads(state: ClusterState, notes: string[]): WorkloadChoice {
     notes.push('No aws-node DaemonSet among the workloads: its pod on every node is not counted.');
   }
   return { workloads, addons: addonList };
-}
-
-/** Labels EKS, Karpenter, the kubelet and controllers set themselves: not the user's node labels. */
-function isSystemLabel(key: string): boolean {
-  const slash = key.indexOf('/');
-  if (slash < 0) return false;
-  const domain = key.slice(0, slash);
-  if (domain === 'node-role.kubernetes.io') return false;
-  return [
-    'kubernetes.io',
-    'k8s.io',
-    'amazonaws.com',
-    'k8s.aws',
-    'karpenter.sh',
-    'karpenter.k8s.aws',
-    'csi.aws.com',
-  ].some((suffix) => domain === suffix || domain.endsWith(`.${suffix}`));
-}
-
-/** Taints the control plane and autoscalers put on for a while: not part of a node group's spec. */
-function isTransientTaint(taint: Taint): boolean {
-  return (
-    isSystemLabel(taint.key) ||
-    taint.key === 'ToBeDeletedByClusterAutoscaler' ||
-    taint.key === 'DeletionCandidateOfClusterAutoscaler'
-  );
 }
 
 function commonLabels(nodes: readonly ClusterNode[]): Record<string, string> {
