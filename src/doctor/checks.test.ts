@@ -268,7 +268,7 @@ describe('Karpenter v1.5.1, pod ENI, RESERVED_ENIS=1 on m8g.large (capacity-mode
     );
     // m8g.xlarge: 11·9·(15−1)... RESERVED_ENIS=1 takes 11·(15−1) = 154Mi off kube-reserved (capacity-models.md §5.6).
     expect(finding.message).toContain('on m8g.xlarge (with its DaemonSets');
-    expect(finding.message).toContain('memory estimated: no node of the type seen');
+    expect(finding.message).toContain('(MemTotal − 1,016,832Ki, MemTotal − 859,136Ki], once one has registered');
     expect(finding.message).toContain('security groups for pods needs the ENI kept back');
     expect(finding.evidence.instanceTypes).toEqual(['m8g.large', 'm8g.xlarge']);
   });

@@ -5,10 +5,10 @@
  * DaemonSets that would run on the type are counted (capacity-models.md §5.6, §7, §8 M1).
  */
 
-import type { ClusterState } from '../cluster/cluster-state.js';
+import type { ClusterNode, ClusterState } from '../cluster/cluster-state.js';
 import type { CatalogIndex } from '../core/catalog.js';
 import type { InstanceType } from '../core/instance-type.js';
-import { formatKarpenterVersion } from '../core/karpenter-version.js';
+import { formatKarpenterVersion, karpenterFeatures } from '../core/karpenter-version.js';
 import type { Mismatch, RequestWindow } from '../core/mismatch.js';
 import { computeNodeCapacity, type NodeCapacity } from '../core/node-capacity.js';
 import { makeNodeConfig } from '../core/node-config.js';
@@ -22,10 +22,35 @@ import {
 import type { NodeClassSpec, NodePoolSpec, PodTemplate } from '../sim/model.js';
 import { cniMode } from '../sim/node-setup.js';
 import type { DoctorFinding } from './doctor-result.js';
-import { type ClusterSettings, keep, kibibytes, plural, readClusterSettings } from './node-checks.js';
+import {
+  type ClusterSettings,
+  cachedMemoryOf,
+  karpenterCachedMemory,
+  keep,
+  kibibytes,
+  plural,
+  readClusterSettings,
+  withArticle,
+} from './node-checks.js';
 
 /** Types a finding spells out; the rest are counted. */
 const TYPES_LISTED = 10;
+
+/**
+ * Where a window's MemTotal comes from. The kubelet's MemTotal is larger than Karpenter's estimate, and
+ * from v1.1.0 Karpenter plans with the smallest MemTotal of the type's registered nodes (capacity-models.md
+ * §4, §5.2, §7 items 4–5), so a window is exact only from a real node of the type.
+ */
+export type WindowMemory =
+  /** A node of the type registered under the EC2NodeClass: the MemTotal Karpenter's cache holds. */
+  | { readonly kind: 'registered' }
+  /** None under this EC2NodeClass: the smallest MemTotal of the type's nodes of the same AMI family elsewhere. */
+  | { readonly kind: 'other-node'; readonly node: string }
+  /**
+   * No node of the type: the figures are computed as if MemTotal were Karpenter's estimate
+   * (`estimateBytes`), and the real window lies as far above them as the real MemTotal lies above it.
+   */
+  | { readonly kind: 'unknown'; readonly estimateBytes: number };
 
 /** A type of a NodePool with the pod requests that would make Karpenter loop on it. */
 export interface LoopWindow {
@@ -37,8 +62,14 @@ export interface LoopWindow {
   readonly daemonSets: number;
   /** One pod's requests in that window once the DaemonSets are counted: (aboveExclusive, upToInclusive]. */
   readonly pod: RequestWindow;
-  /** Whether the memory figure is Karpenter's estimate (no node of the type seen to give MemTotal). */
+  readonly memory: WindowMemory;
+  /** No node of the type registered under the EC2NodeClass, so Karpenter's cache has no MemTotal for it. */
   readonly memoryEstimated: boolean;
+  /**
+   * A memory window that may not exist: Karpenter before v1.1.0 plans every launch with its estimate, and
+   * no node of the type tells whether the kubelet's MemTotal is close enough to it (§7 item 5).
+   */
+  readonly conditional: boolean;
   readonly causes: readonly Mismatch[];
   readonly onDemandUsdPerHour: number | null;
 }
@@ -99,18 +130,15 @@ function zonesFor(
   return { nodeClass: { ...nodeClass, subnetIds: [...standIns.keys()] }, zones: standIns };
 }
 
-/** The smallest memory capacity registered for each type among the EC2NodeClass's nodes: Karpenter's cache keeps the minimum (§5.2). */
-function observedMemory(state: ClusterState, nodeClass: string): Map<string, number> {
-  const pools = new Set(state.nodePools.filter((p) => p.nodeClass === nodeClass).map((p) => p.name));
-  const memory = new Map<string, number>();
+/** The node of the type and AMI family with the smallest MemTotal, outside the EC2NodeClass's own. */
+function nodeOfTypeElsewhere(state: ClusterState, instanceType: string, nodeClass: NodeClassSpec): ClusterNode | null {
+  let found: ClusterNode | null = null;
   for (const node of state.nodes) {
-    if (node.nodePool === null || !pools.has(node.nodePool) || node.instanceType === null) continue;
+    if (node.instanceType !== instanceType || node.amiFamily !== nodeClass.amiFamily) continue;
     if (node.capacity.memoryBytes <= 0) continue;
-    const seen = memory.get(node.instanceType);
-    if (seen === undefined || node.capacity.memoryBytes < seen)
-      memory.set(node.instanceType, node.capacity.memoryBytes);
+    if (found === null || node.capacity.memoryBytes < found.capacity.memoryBytes) found = node;
   }
-  return memory;
+  return found;
 }
 
 function poolCapacity(
@@ -158,10 +186,11 @@ export function loopWindows(state: ClusterState, catalog: CatalogIndex): Map<str
   const settings = readClusterSettings(state);
   const daemonSets = state.workloads.flatMap((w) => (w.kind === 'DaemonSet' ? [w.template] : []));
   const capacities = new Map<string, NodeCapacity>();
+  const cache = karpenterCachedMemory(state);
+  const cacheFeature = karpenterFeatures(settings.karpenter.version).capacityCache;
   for (const pool of state.nodePools) {
     const spec = state.nodeClasses.find((c) => c.name === pool.nodeClass);
     if (!spec) continue;
-    const memory = observedMemory(state, spec.name);
     const { nodeClass, zones } = zonesFor(state, spec);
     const poolCatalog = buildPoolCatalog(pool, nodeClass, zones, catalog.catalog.instanceTypes);
     const poolTypes = new Map(poolCatalog.types.map((t) => [t.type.name, t]));
@@ -173,13 +202,22 @@ export function loopWindows(state: ClusterState, catalog: CatalogIndex): Map<str
     }
     const windows: LoopWindow[] = [];
     for (const type of types.values()) {
-      const observed = memory.get(type.name) ?? null;
+      const registered = cachedMemoryOf(cache, spec.name, type.name);
+      const elsewhere = registered === null ? nodeOfTypeElsewhere(state, type.name, spec) : null;
+      const observed = registered ?? elsewhere?.capacity.memoryBytes ?? null;
       const key = `${spec.name}\u0000${type.name}\u0000${observed}`;
       let capacity = capacities.get(key);
       if (!capacity) {
         capacity = poolCapacity(type, spec, settings, observed);
         capacities.set(key, capacity);
       }
+      const estimateBytes = capacity.karpenter.cold.capacity.memoryBytes;
+      const memory: WindowMemory =
+        registered !== null
+          ? { kind: 'registered' }
+          : elsewhere !== null
+            ? { kind: 'other-node', node: elsewhere.name }
+            : { kind: 'unknown', estimateBytes: estimateBytes ?? 0 };
       const loops = capacity.mismatches.filter((m) => LOOP_CODES.has(m.code) && m.window !== null);
       if (loops.length === 0) continue;
       const daemons = sumDaemons(daemonsOn(poolCatalog, poolTypes.get(type.name) ?? null, pool, daemonSets));
@@ -195,7 +233,9 @@ export function loopWindows(state: ClusterState, catalog: CatalogIndex): Map<str
           node: window,
           daemonSets: amount,
           pod,
-          memoryEstimated: observed === null,
+          memory,
+          memoryEstimated: registered === null,
+          conditional: window.resource === 'memory' && memory.kind === 'unknown' && !cacheFeature,
           causes,
           onDemandUsdPerHour: type.onDemandUsdPerHour,
         });
@@ -203,7 +243,7 @@ export function loopWindows(state: ClusterState, catalog: CatalogIndex): Map<str
     }
     windows.sort(
       (a, b) =>
-        Number(a.memoryEstimated) - Number(b.memoryEstimated) ||
+        MEMORY_ORDER[a.memory.kind] - MEMORY_ORDER[b.memory.kind] ||
         (a.onDemandUsdPerHour ?? Number.POSITIVE_INFINITY) - (b.onDemandUsdPerHour ?? Number.POSITIVE_INFINITY) ||
         (a.instanceType < b.instanceType ? -1 : a.instanceType > b.instanceType ? 1 : 0),
     );
@@ -211,6 +251,9 @@ export function loopWindows(state: ClusterState, catalog: CatalogIndex): Map<str
   }
   return out;
 }
+
+/** Exact windows first, then those from a node elsewhere, then those relative to an unknown MemTotal. */
+const MEMORY_ORDER: Readonly<Record<WindowMemory['kind'], number>> = { registered: 0, 'other-node': 1, unknown: 2 };
 
 function seenTypes(state: ClusterState, pool: NodePoolSpec): string[] {
   return [
@@ -231,14 +274,48 @@ function daemonsOn(
   );
 }
 
-function windowWords(w: LoopWindow): string {
+function memoryWindowWords(w: LoopWindow, settings: ClusterSettings): string {
+  const type = w.instanceType;
+  const daemons = `with its DaemonSets' ${kibibytes(w.daemonSets)}`;
+  const cache = karpenterFeatures(settings.karpenter.version).capacityCache;
+  switch (w.memory.kind) {
+    case 'registered':
+      return (
+        `pods asking more than ${kibibytes(w.pod.aboveExclusive)} and at most ${kibibytes(w.pod.upToInclusive)} memory on ${type}` +
+        ` (${daemons}: (${kibibytes(w.node.aboveExclusive)}, ${kibibytes(w.node.upToInclusive)}])`
+      );
+    case 'other-node':
+      return (
+        `pods asking more than ${kibibytes(w.pod.aboveExclusive)} and at most ${kibibytes(w.pod.upToInclusive)} memory on ${type}` +
+        ` (${daemons}: (${kibibytes(w.node.aboveExclusive)}, ${kibibytes(w.node.upToInclusive)}], with the MemTotal of node ${w.memory.node}` +
+        (cache ? `; it opens once ${withArticle(type)} of this EC2NodeClass has registered)` : ')')
+      );
+    case 'unknown': {
+      // Computed at MemTotal = Karpenter's estimate: an end that moves with MemTotal is given as an offset below it.
+      const estimate = w.memory.estimateBytes;
+      const below = (bytes: number) => `MemTotal − ${kibibytes(estimate - bytes)}`;
+      const podAbove = w.node.aboveExclusive - w.daemonSets;
+      if (!cache) {
+        const width = w.node.upToInclusive - w.node.aboveExclusive;
+        return (
+          `pods asking more than ${below(podAbove)} and at most ${kibibytes(w.pod.upToInclusive)} memory on ${type}` +
+          ` (${daemons}: (${below(w.node.aboveExclusive)}, ${kibibytes(w.node.upToInclusive)}]), a window only if its MemTotal is below ` +
+          `${kibibytes(estimate + width)}: no ${type} seen, and Karpenter v${formatKarpenterVersion(settings.karpenter.version)} has no ` +
+          `capacity cache, so it plans every launch with its estimate of ${kibibytes(estimate)}`
+        );
+      }
+      return (
+        `pods asking more than ${below(podAbove)} and at most ${below(w.node.upToInclusive - w.daemonSets)} memory on ${type}` +
+        ` (${daemons}: (${below(w.node.aboveExclusive)}, ${below(w.node.upToInclusive)}], once one has registered)`
+      );
+    }
+  }
+}
+
+function windowWords(w: LoopWindow, settings: ClusterSettings): string {
   switch (w.resource) {
     case 'memory':
-      return (
-        `pods asking more than ${kibibytes(w.pod.aboveExclusive)} and at most ${kibibytes(w.pod.upToInclusive)} memory on ${w.instanceType}` +
-        ` (with its DaemonSets' ${kibibytes(w.daemonSets)}: (${kibibytes(w.node.aboveExclusive)}, ${kibibytes(w.node.upToInclusive)}]` +
-        `${w.memoryEstimated ? ', memory estimated: no node of the type seen' : ''})`
-      );
+      return memoryWindowWords(w, settings);
     case 'cpu':
       return (
         `pods asking more than ${w.pod.aboveExclusive}m and at most ${w.pod.upToInclusive}m CPU on ${w.instanceType}` +
@@ -273,8 +350,9 @@ function loopFix(causes: readonly Mismatch[], settings: ClusterSettings): string
 }
 
 /**
- * KARPENTER_LAUNCH_LOOP_RISK (error): for each NodePool, the types Karpenter may launch whose allocatable
- * it overestimates, with the pod requests (DaemonSets counted) that would make it launch one after another.
+ * KARPENTER_LAUNCH_LOOP_RISK (error; a warning when every window depends on a MemTotal no node shows):
+ * for each NodePool, the types Karpenter may launch whose allocatable it overestimates, with the pod
+ * requests (DaemonSets counted) that would make it launch one after another.
  */
 export function checkKarpenterLaunchLoop(state: ClusterState, catalog: CatalogIndex): DoctorFinding[] {
   if (state.karpenter === null) return [];
@@ -316,13 +394,18 @@ export function checkKarpenterLaunchLoop(state: ClusterState, catalog: CatalogIn
     const why = windows[0]?.causes[0];
     findings.push({
       code: 'KARPENTER_LAUNCH_LOOP_RISK',
-      severity: 'error',
+      // Only windows that may not exist: a risk to look at, not a loop the numbers show.
+      severity: windows.every((w) => w.conditional) ? 'warning' : 'error',
       message:
         `NodePool ${pool} (Karpenter v${version}, ${context}) can launch the same type again and again on ` +
         `${plural(types.length, 'instance type')}: Karpenter believes they allocate more than the kubelet gives, so a pod ` +
-        `that fits its belief and not the node stays Pending while nodes keep coming: ${listed.map(windowWords).join('; ')}` +
+        `that fits its belief and not the node stays Pending while nodes keep coming: ${listed.map((w) => windowWords(w, settings)).join('; ')}` +
         (rest > 0 ? `; and ${plural(rest, 'more window')}` : '') +
         '.' +
+        (windows.some((w) => w.resource === 'memory' && w.memory.kind === 'unknown' && !w.conditional)
+          ? " MemTotal is the node's status.capacity.memory: until a node of the type has registered, Karpenter plans with its " +
+            "VM-overhead estimate, which at the default 7.5% is below it, and the window opens once its cache holds the node's MemTotal."
+          : '') +
         (why ? ` Why: ${why.message}.` : '') +
         ` Fix: ${loopFix(causes, settings)}.`,
       evidence: { nodePools: [pool], instanceTypes: keep(types) },

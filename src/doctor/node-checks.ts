@@ -7,9 +7,15 @@
 
 import type { ClusterNode, ClusterPod, ClusterState } from '../cluster/cluster-state.js';
 import type { PodNetwork, ReadyNode } from '../core/ami-node.js';
-import { computePodNetwork } from '../core/ami-node.js';
+import { computeAmiNode, computePodNetwork, KUBELET_DEFAULT_MAX_PODS } from '../core/ami-node.js';
 import type { CatalogIndex } from '../core/catalog.js';
-import { HOST_NETWORK_PODS_ASSUMED } from '../core/eni-math.js';
+import {
+  effectiveMaxEnis,
+  eniLimitedPods,
+  HOST_NETWORK_PODS_ASSUMED,
+  prefixDelegationPods,
+  recommendedMaxPodsCeiling,
+} from '../core/eni-math.js';
 import type { InstanceType } from '../core/instance-type.js';
 import {
   formatKarpenterVersion,
@@ -17,7 +23,9 @@ import {
   LATEST_KARPENTER_VERSION,
   parseKarpenterVersion,
 } from '../core/karpenter-version.js';
-import type { Mismatch, MismatchCode } from '../core/mismatch.js';
+import { computeKarpenterView } from '../core/karpenter-view.js';
+import { kubeReservedMemoryBytes } from '../core/kube-reserved.js';
+import { detectMismatches, type Mismatch, type MismatchCode } from '../core/mismatch.js';
 import { computeNodeCapacity, type NodeCapacity } from '../core/node-capacity.js';
 import {
   type AmiFamily,
@@ -178,6 +186,19 @@ export function readClusterSettings(state: ClusterState): ClusterSettings {
   };
 }
 
+/**
+ * How the node's AMI came to the kube-reserved memory its allocatable shows (capacity-models.md §2.3,
+ * §2.4, §3, §8 M7, M8). Each is tried against the node's real allocatable memory, in the order
+ * reservationCandidates gives.
+ */
+export type ReservationPath =
+  /** AL2 and AL2023 reserve for the AMI's own ENI value whatever maxPods is; Bottlerocket for its max-pods setting. */
+  | 'ami-value'
+  /** The image lacks the type: Bottlerocket runs 110 pods and reserves no memory (M7), nodeadm reserves for 110 (M8). */
+  | 'unknown-type'
+  /** nodeadm reserves for its own max-pods value, and that value is the node's maxPods: a maxPodsExpression (§2.4). */
+  | 'nodeadm-value';
+
 /** One node with the model of it. */
 export interface ModelledNode {
   readonly node: ClusterNode;
@@ -189,8 +210,14 @@ export interface ModelledNode {
   readonly hostNetworkPods: number;
   /** The EC2NodeClass of its NodePool; null for other nodes or when not read. */
   readonly nodeClass: NodeClassSpec | null;
-  /** The model of the node; null when its AMI family is unknown. */
+  /**
+   * The node as it runs: a node group's real maxPods, the reservation path its allocatable shows, and
+   * Karpenter's cached memory for the type; null when its AMI family is unknown.
+   */
   readonly capacity: NodeCapacity | null;
+  /** What the AMI and the launcher set when nobody overrides maxPods (the managed node group's cap applied). */
+  readonly launched: NodeCapacity | null;
+  readonly reservationPath: ReservationPath | null;
   /** The managed node group's maxPods cap, when it lowered the AMI's value. */
   readonly managedCap: number | null;
 }
@@ -242,9 +269,12 @@ function buildClusterModel(state: ClusterState, catalog: CatalogIndex): ClusterM
   for (const pool of state.nodePools) {
     nodeClassOfPool.set(pool.name, state.nodeClasses.find((c) => c.name === pool.nodeClass) ?? null);
   }
+  const cachedMemory = karpenterCachedMemory(state);
+  const nodeClassNameOfPool = new Map(state.nodePools.map((p) => [p.name, p.nodeClass]));
   const missing = new Set<string>();
   const networks = new Map<string, PodNetwork>();
-  const capacities = new Map<string, { capacity: NodeCapacity; managedCap: number | null }>();
+  const capacities = new Map<string, NodeCapacity>();
+  const launchedCapacities = new Map<string, { capacity: NodeCapacity; managedCap: number | null }>();
   const nodes: ModelledNode[] = [];
   const unknownType: ClusterNode[] = [];
   const unknownAmi: ModelledNode[] = [];
@@ -272,7 +302,7 @@ function buildClusterModel(state: ClusterState, catalog: CatalogIndex): ClusterM
     }
     const base = { node, instanceType: type, origin, network, hostNetworkPods, nodeClass };
     if (node.amiFamily === null) {
-      const modelled = { ...base, capacity: null, managedCap: null };
+      const modelled = { ...base, capacity: null, launched: null, reservationPath: null, managedCap: null };
       nodes.push(modelled);
       unknownAmi.push(modelled);
       continue;
@@ -280,20 +310,42 @@ function buildClusterModel(state: ClusterState, catalog: CatalogIndex): ClusterM
     const config = nodeConfig(node, node.amiFamily, type, origin, nodeClass?.kubelet ?? DEFAULT_KUBELET, settings, {
       hostNetworkPods,
     });
-    const key = [
-      type.name,
-      node.amiFamily,
-      originKey(origin),
-      config.observedMemoryCapacityBytes,
-      config.onlineCpus,
-      hostNetworkPods,
-    ].join('|');
-    let computed = capacities.get(key);
-    if (!computed) {
-      computed = capacityWithManagedCap(config, origin);
-      capacities.set(key, computed);
+    const cached =
+      origin.kind === 'nodePool'
+        ? (cachedMemory.get(cacheKey(nodeClassNameOfPool.get(origin.name) ?? null, origin.name, type.name)) ?? null)
+        : null;
+    const calculator = calculatorMaxPods(type, settings.cni, network).map((p) => p.maxPods);
+    let chosen: { path: ReservationPath; config: NodeConfig; capacity: NodeCapacity } | null = null;
+    for (const candidate of reservationCandidates(config, node, calculator)) {
+      const key = `${configKey(candidate.config, origin)}|${cached}`;
+      let capacity = capacities.get(key);
+      if (!capacity) {
+        capacity = capacityWithCache(candidate.config, cached);
+        capacities.set(key, capacity);
+      }
+      const entry = { ...candidate, capacity };
+      chosen ??= entry;
+      if (allocatableMemoryMatches(node, capacity)) {
+        chosen = entry;
+        break;
+      }
     }
-    nodes.push({ ...base, capacity: computed.capacity, managedCap: computed.managedCap });
+    const running = chosen as NonNullable<typeof chosen>;
+    // What the launcher sets: the path's AMI behaviour, the kubelet settings without the node's own maxPods.
+    const launchedConfig: NodeConfig = { ...running.config, kubelet: config.kubelet };
+    const launchedKey = `${configKey(launchedConfig, origin)}|${cached}`;
+    let launched = launchedCapacities.get(launchedKey);
+    if (!launched) {
+      launched = capacityWithManagedCap(launchedConfig, origin, cached);
+      launchedCapacities.set(launchedKey, launched);
+    }
+    nodes.push({
+      ...base,
+      capacity: running.capacity,
+      launched: launched.capacity,
+      reservationPath: running.path,
+      managedCap: launched.managedCap,
+    });
   }
   return {
     settings,
@@ -303,6 +355,111 @@ function buildClusterModel(state: ClusterState, catalog: CatalogIndex): ClusterM
     unknownAmi,
     missingNodeClass: [...missing].sort(),
   };
+}
+
+/** Karpenter's cache key stands for (instance type, the EC2NodeClass's AMIs); a NodePool not read stands for its own. */
+function cacheKey(nodeClass: string | null, nodePool: string, instanceType: string): string {
+  return `${nodeClass ?? `nodePool:${nodePool}`}\u0000${instanceType}`;
+}
+
+/**
+ * The memory capacity Karpenter's cache holds for each (EC2NodeClass, type): the smallest a registered
+ * node of it reports, since the cache keeps the minimum (capacity-models.md §5.2; karpenter-provider-aws
+ * instancetype.go UpdateInstanceTypeCapacityFromNode, v1.1.0+). Nodes of a NodePool not read stand for
+ * their own EC2NodeClass. Key: cacheKey.
+ */
+export function karpenterCachedMemory(state: ClusterState): Map<string, number> {
+  const nodeClassOf = new Map(state.nodePools.map((p) => [p.name, p.nodeClass]));
+  const memory = new Map<string, number>();
+  for (const node of state.nodes) {
+    if (node.nodePool === null || node.instanceType === null || node.capacity.memoryBytes <= 0) continue;
+    const key = cacheKey(nodeClassOf.get(node.nodePool) ?? null, node.nodePool, node.instanceType);
+    const seen = memory.get(key);
+    if (seen === undefined || node.capacity.memoryBytes < seen) memory.set(key, node.capacity.memoryBytes);
+  }
+  return memory;
+}
+
+/** The smallest memory capacity Karpenter's cache holds for a type under an EC2NodeClass; null when none registered. */
+export function cachedMemoryOf(
+  cache: ReadonlyMap<string, number>,
+  nodeClass: string,
+  instanceType: string,
+): number | null {
+  return cache.get(cacheKey(nodeClass, nodeClass, instanceType)) ?? null;
+}
+
+/** Everything buildClusterModel varies in a NodeConfig, for its memo. */
+function configKey(config: NodeConfig, origin: NodeOrigin): string {
+  return [
+    config.instanceType.name,
+    config.amiFamily,
+    originKey(origin),
+    config.observedMemoryCapacityBytes,
+    config.onlineCpus,
+    config.hostNetworkPods,
+    config.kubelet.maxPods,
+    config.amiKnowsInstanceType,
+    config.maxPodsExpression,
+  ].join('|');
+}
+
+/**
+ * The node as its own MemTotal gives it, with Karpenter's belief from the memory its cache holds for
+ * the type, which is the smallest of the type's nodes, not this node's own (capacity-models.md §5.2).
+ */
+function capacityWithCache(config: NodeConfig, cachedMemoryBytes: number | null): NodeCapacity {
+  if (config.launchedBy !== 'karpenter' || cachedMemoryBytes === config.observedMemoryCapacityBytes) {
+    return computeNodeCapacity(config);
+  }
+  const karpenter = computeKarpenterView({ ...config, observedMemoryCapacityBytes: cachedMemoryBytes });
+  const node = computeAmiNode(config, karpenter.maxPods);
+  return { config, node, karpenter, mismatches: detectMismatches(config, node, karpenter) };
+}
+
+function allocatableMemoryMatches(node: ClusterNode, capacity: NodeCapacity): boolean {
+  if (capacity.node.status !== 'ready' || capacity.node.allocatable.memoryBytes === null) return false;
+  return Math.max(0, capacity.node.allocatable.memoryBytes - hugepagesBytes(node)) === node.allocatable.memoryBytes;
+}
+
+function withMaxPods(config: NodeConfig, maxPods: number): NodeConfig {
+  return { ...config, kubelet: { ...config.kubelet, maxPods } };
+}
+
+/**
+ * The configurations a registered node may run under, the likeliest first: its maxPods as it reports
+ * it (Karpenter's nodes run Karpenter's, §5.1, §5.5), then an image without the type and nodeadm
+ * reserving for its own value. `calculator` holds the max-pods calculator's values for the cluster.
+ */
+function reservationCandidates(
+  config: NodeConfig,
+  node: ClusterNode,
+  calculator: readonly number[],
+): { path: ReservationPath; config: NodeConfig }[] {
+  const real = node.capacity.pods;
+  const karpenter = config.launchedBy === 'karpenter';
+  const asReported = karpenter || real <= 0 ? config : withMaxPods(config, real);
+  const candidates: { path: ReservationPath; config: NodeConfig }[] = [{ path: 'ami-value', config: asReported }];
+  if (config.amiFamily === 'bottlerocket') {
+    // No max-pods setting: kubelet's 110 and no kube-reserved memory (§3, §8 M7); Karpenter always sets one.
+    if (!karpenter && real === KUBELET_DEFAULT_MAX_PODS) {
+      candidates.push({ path: 'unknown-type', config: { ...config, amiKnowsInstanceType: false } });
+    }
+    return candidates;
+  }
+  if (config.amiFamily !== 'al2023') return candidates;
+  // nodeadm without the type or the EC2 API: 110, and kube-reserved for 110 whatever maxPods is set to (§2.4, §8 M8).
+  const unknown = {
+    path: 'unknown-type' as const,
+    config: { ...(real === KUBELET_DEFAULT_MAX_PODS && !karpenter ? config : asReported), amiKnowsInstanceType: false },
+  };
+  if (karpenter || real <= 0) return [...candidates, unknown];
+  // kube-reserved follows nodeadm's own value, which a maxPodsExpression sets (§2.4): here the node's maxPods.
+  const expression = { path: 'nodeadm-value' as const, config: { ...config, maxPodsExpression: String(real) } };
+  // 110 is also the calculator's prefix-delegation ceiling: with it an expression is the likelier of the two.
+  return real === KUBELET_DEFAULT_MAX_PODS && !calculator.includes(real)
+    ? [...candidates, unknown, expression]
+    : [...candidates, expression, unknown];
 }
 
 function cniOf(settings: ClusterSettings): NodeConfig['cni'] {
@@ -343,18 +500,16 @@ function nodeConfig(
 function capacityWithManagedCap(
   config: NodeConfig,
   origin: NodeOrigin,
+  cachedMemoryBytes: number | null,
 ): { capacity: NodeCapacity; managedCap: number | null } {
-  const capacity = computeNodeCapacity(config);
+  const capacity = capacityWithCache(config, cachedMemoryBytes);
   const vcpu = config.instanceType.hardware?.vcpu ?? null;
   if (origin.kind !== 'nodeGroup' || vcpu === null || capacity.node.status !== 'ready') {
     return { capacity, managedCap: null };
   }
   const cap = managedNodeGroupMaxPodsCap(vcpu);
   if (capacity.node.maxPods <= cap) return { capacity, managedCap: null };
-  return {
-    capacity: computeNodeCapacity({ ...config, kubelet: { ...config.kubelet, maxPods: cap } }),
-    managedCap: cap,
-  };
+  return { capacity: capacityWithCache(withMaxPods(config, cap), cachedMemoryBytes), managedCap: cap };
 }
 
 /** `3 m5.large nodes of node group ng-a (a, b and c)`, or `node a (m5.large, node group ng-a)`. */
@@ -475,34 +630,128 @@ function maxPodsBasis(modelled: ModelledNode, ready: ReadyNode, config: NodeConf
   }
 }
 
-/** MAX_PODS_DIFFERS_FROM_MODEL: status.capacity.pods against the maxPods the AMI and launcher would set. */
+/** A maxPods value one way of launching the node gives, and that way in words. */
+export interface MaxPodsPath {
+  readonly maxPods: number;
+  readonly source: string;
+}
+
+/**
+ * What max-pods-calculator.sh recommends, and prints with --show-max-allowed, for the cluster's CNI
+ * settings (capacity-models.md §2.2, vpc-cni-ipam.md §4.1, §5): ENIs min(MAX_ENI, E), one less under
+ * custom networking; prefixes only on Nitro; the recommendation capped at 110, or 250 above 30 vCPUs.
+ * It has no security-groups-for-pods flag: with a trunk ENI, `--cni-max-eni E−1` is the way to leave
+ * the trunk its slot (§6.2 table 5).
+ */
+function calculatorMaxPods(type: InstanceType, cni: VpcCniSettings, network: PodNetwork): MaxPodsPath[] {
+  const vcpu = type.hardware?.vcpu ?? null;
+  const maxEniFlags: (number | null)[] = [cni.maxEni];
+  if (network.trunkEni) maxEniFlags.push(network.maxEnis - 1);
+  const paths: MaxPodsPath[] = [];
+  for (const maxEni of maxEniFlags) {
+    const enis = effectiveMaxEnis(type.maxEnis, maxEni) - (cni.customNetworking ? 1 : 0);
+    if (enis < 0) continue;
+    const prefixes = cni.prefixDelegation && type.hypervisor === 'nitro';
+    // Nothing clamps the ENI count: with none left the calculator still prints the +2.
+    const raw = prefixes ? prefixDelegationPods(enis, type.ipv4PerEni) : enis * (type.ipv4PerEni - 1) + 2;
+    const flags = [
+      maxEni === null ? null : `--cni-max-eni ${maxEni}`,
+      cni.customNetworking ? '--cni-custom-networking-enabled' : null,
+      cni.prefixDelegation ? '--cni-prefix-delegation-enabled' : null,
+    ].filter((f) => f !== null);
+    const command = ['max-pods-calculator.sh', ...flags].join(' ');
+    if (vcpu !== null) paths.push({ maxPods: Math.min(raw, recommendedMaxPodsCeiling(vcpu)), source: command });
+    paths.push({ maxPods: raw, source: `${command} --show-max-allowed` });
+  }
+  return paths;
+}
+
+/**
+ * The maxPods values a known way of launching the node gives, the model's own first. Karpenter always
+ * sends its own value (capacity-models.md §5.1). Other nodes run the AMI's value, the managed node
+ * group's cap on it, the max-pods calculator's for the cluster's CNI settings (§2.2, the AMI's and EKS's
+ * advice for custom networking and prefix delegation), or the CNI's pod IPs plus the node's
+ * host-network pods (podcap's own MAX_PODS_EXCEEDS_POD_IPS fix).
+ */
+export function knownMaxPods(modelled: ModelledNode, settings: ClusterSettings): MaxPodsPath[] {
+  const launched = modelled.launched?.node;
+  if (launched?.status !== 'ready') return [];
+  const config = (modelled.launched as NodeCapacity).config;
+  const paths: MaxPodsPath[] = [{ maxPods: launched.maxPods, source: maxPodsBasis(modelled, launched, config) }];
+  if (modelled.origin.kind === 'nodePool') return paths;
+  if (modelled.managedCap !== null) {
+    paths.push({ maxPods: launched.amiMaxPods, source: `the ${amiName(config.amiFamily)} AMI's own value` });
+  }
+  paths.push(...calculatorMaxPods(modelled.instanceType, settings.cni, modelled.network));
+  paths.push({
+    maxPods: modelled.network.podIps + modelled.hostNetworkPods,
+    source: `the CNI's ${modelled.network.podIps} pod IPs plus ${plural(modelled.hostNetworkPods, 'host-network pod')}`,
+  });
+  return paths;
+}
+
+/**
+ * MAX_PODS_DIFFERS_FROM_MODEL: status.capacity.pods against the maxPods a known way of launching the
+ * node gives (a warning when none does), and an info where nodeadm reserves for a maxPods of its own.
+ */
 export function checkMaxPods(state: ClusterState, catalog: CatalogIndex): DoctorFinding[] {
   const model = modelCluster(state, catalog);
-  const differing = model.nodes.filter((n) => {
-    const ready = readyModel(n);
-    return ready !== null && ready.maxPods !== n.node.capacity.pods;
-  });
-  const groups = groupBy(differing, (n) =>
-    [n.instanceType.name, originKey(n.origin), n.node.capacity.pods, readyModel(n)?.maxPods].join('|'),
-  );
+  const unexplained: { modelled: ModelledNode; paths: MaxPodsPath[] }[] = [];
+  const ownValue: ModelledNode[] = [];
+  for (const modelled of model.nodes) {
+    if (modelled.reservationPath === 'nodeadm-value') {
+      ownValue.push(modelled);
+      continue;
+    }
+    const paths = knownMaxPods(modelled, model.settings);
+    if (paths.length > 0 && !paths.some((p) => p.maxPods === modelled.node.capacity.pods)) {
+      unexplained.push({ modelled, paths });
+    }
+  }
   const findings: DoctorFinding[] = [];
-  for (const nodes of groups.values()) {
-    const first = nodes[0] as ModelledNode;
-    const ready = readyModel(first) as ReadyNode;
-    const config = (first.capacity as NodeCapacity).config;
-    const real = first.node.capacity.pods;
+  const groups = groupBy(unexplained, ({ modelled, paths }) =>
+    [modelled.instanceType.name, originKey(modelled.origin), modelled.node.capacity.pods, paths[0]?.maxPods].join('|'),
+  );
+  for (const members of groups.values()) {
+    const { modelled: first, paths } = members[0] as (typeof members)[number];
+    const nodes = members.map((m) => m.modelled);
+    const [own, ...others] = paths as [MaxPodsPath, ...MaxPodsPath[]];
+    const otherValues = new Map<number, MaxPodsPath>();
+    for (const p of others) if (p.maxPods !== own.maxPods && !otherValues.has(p.maxPods)) otherValues.set(p.maxPods, p);
     const karpenter = first.origin.kind === 'nodePool';
     findings.push({
       code: 'MAX_PODS_DIFFERS_FROM_MODEL',
       severity: 'warning',
       message:
-        `${describeNodes(nodes)}: maxPods (status.capacity.pods) is ${real}; podcap's model gives ${ready.maxPods}, ` +
-        `from ${maxPodsBasis(first, ready, config)}. ` +
-        'A custom user-data or kubelet configuration (maxPods, --max-pods, maxPodsExpression, podsPerCore) could explain it, ' +
+        `${describeNodes(nodes)}: maxPods (status.capacity.pods) is ${first.node.capacity.pods}; podcap's model gives ${own.maxPods}, ` +
+        `from ${own.source}` +
+        (otherValues.size > 0
+          ? `, and no other way of launching it podcap knows gives ${first.node.capacity.pods} (${[...otherValues.values()].map((p) => `${p.maxPods} from ${p.source}`).join('; ')})`
+          : '') +
+        '. A custom user-data or kubelet configuration (maxPods, --max-pods, maxPodsExpression, podsPerCore) could explain it, ' +
         "or podcap's model is wrong for this node." +
         (karpenter
           ? ` Fix: set maxPods in the EC2NodeClass's spec.kubelet, not in userData, so Karpenter counts the pods the kubelet admits.`
           : ''),
+      evidence: evidenceOf(nodes),
+    });
+  }
+  for (const nodes of groupBy(
+    ownValue,
+    (n) => `${n.instanceType.name}|${originKey(n.origin)}|${n.node.capacity.pods}`,
+  ).values()) {
+    const first = nodes[0] as ModelledNode;
+    const type = first.instanceType;
+    const pods = first.node.capacity.pods;
+    findings.push({
+      code: 'MAX_PODS_DIFFERS_FROM_MODEL',
+      severity: 'info',
+      message:
+        `${describeNodes(nodes)}: maxPods ${pods} with kube-reserved memory for ${pods} pods ` +
+        `(${kibibytes(kubeReservedMemoryBytes(pods))}, 11·${pods}+255 MiB): nodeadm reserves for its own max-pods value ` +
+        `(capacity-models.md §2.4), so that value is ${pods} here, not the ENI table's ${eniLimitedPods(type.maxEnis, type.ipv4PerEni)} ` +
+        `(${type.maxEnis}·(${type.ipv4PerEni}−1)+2): ` +
+        "a maxPodsExpression, or an AMI whose instance data differs from podcap's catalog.",
       evidence: evidenceOf(nodes),
     });
   }
@@ -623,15 +872,25 @@ export function checkAllocatable(state: ClusterState, catalog: CatalogIndex): Do
 // ---------------------------------------------------------------------------------------------------
 // Karpenter's belief
 
-/** The model's mismatches that explain a Karpenter overestimate (capacity-models.md §8 M1, M2, M3, M5, M6, M11). */
+/** The model's mismatches that explain a Karpenter overestimate (capacity-models.md §8 M1, M2, M3, M4, M5, M6, M8, M11). */
 const KARPENTER_CAUSES: ReadonlySet<MismatchCode> = new Set<MismatchCode>([
   'KARPENTER_RESERVED_ENIS_KUBE_RESERVED',
   'KARPENTER_EFA_KUBE_RESERVED',
   'MAX_PODS_EXPRESSION_UNKNOWN_TO_KARPENTER',
+  'KARPENTER_MEMORY_ESTIMATE',
   'EVICTION_PERCENTAGE_ON_ESTIMATE',
   'KARPENTER_COUNTS_EVICTION_SOFT',
+  'AL2023_UNKNOWN_TYPE',
   'CPU_COUNT_DIFFERS',
 ]);
+
+/** The causes behind an overestimate of this node; the memory estimate only where Karpenter plans with it (no cache, §5.2, §9). */
+function karpenterCauses(capacity: NodeCapacity): Mismatch[] {
+  const estimated = capacity.karpenter.relaunch.memorySource === 'estimate';
+  return capacity.mismatches.filter(
+    (m) => KARPENTER_CAUSES.has(m.code) && (m.code !== 'KARPENTER_MEMORY_ESTIMATE' || estimated),
+  );
+}
 
 /** What one resource looks like to Karpenter and to the kubelet, when Karpenter sees more. */
 interface Overestimate {
@@ -711,18 +970,53 @@ function overestimateWords(
   }
 }
 
-function karpenterFix(causes: readonly Mismatch[]): string {
+function karpenterFix(
+  causes: readonly Mismatch[],
+  found: readonly Overestimate[],
+  settings: ClusterSettings,
+  typeName: string,
+): string {
   const fixes: string[] = [];
-  if (causes.some((c) => c.code === 'KARPENTER_RESERVED_ENIS_KUBE_RESERVED')) {
+  const has = (code: MismatchCode) => causes.some((c) => c.code === code);
+  const features = karpenterFeatures(settings.karpenter.version);
+  if (has('KARPENTER_RESERVED_ENIS_KUBE_RESERVED')) {
     fixes.push(
       "upgrade Karpenter to v1.5.2 or later (kube-reserved then follows the AMI's ENI count), or set RESERVED_ENIS=0 where neither custom networking nor security groups for pods needs an ENI kept back",
     );
   }
-  if (causes.some((c) => c.code === 'EVICTION_PERCENTAGE_ON_ESTIMATE')) {
+  if (has('KARPENTER_MEMORY_ESTIMATE') && !features.capacityCache) {
+    // The discovered-capacity cache came with v1.1.0 (PR #7004; capacity-models.md §9).
+    fixes.push(
+      "raise VM_MEMORY_OVERHEAD_PERCENT, or upgrade Karpenter to v1.1.0 or later, whose cache takes the nodes' real memory capacity",
+    );
+  }
+  if (has('EVICTION_PERCENTAGE_ON_ESTIMATE')) {
     fixes.push("give the EC2NodeClass's evictionHard memory.available as a quantity (such as 100Mi), not a percentage");
   }
-  if (causes.some((c) => c.code === 'KARPENTER_EFA_KUBE_RESERVED' || c.code === 'CPU_COUNT_DIFFERS')) {
-    fixes.push("set kubeReserved in the EC2NodeClass's spec.kubelet to what the nodes reserve");
+  if (has('KARPENTER_EFA_KUBE_RESERVED')) {
+    fixes.push("set kubeReserved.memory in the EC2NodeClass's spec.kubelet to what the nodes reserve");
+  }
+  if (has('AL2023_UNKNOWN_TYPE')) {
+    fixes.push(
+      `use an AL2023 AMI release whose nodeadm knows ${typeName}, or set kubeReserved.memory in the EC2NodeClass's spec.kubelet (nodeadm and Karpenter then both use it)`,
+    );
+  }
+  if (has('CPU_COUNT_DIFFERS')) {
+    // Karpenter counts EC2's DefaultVCpus, the AMI the CPUs online (§8 M11): no kubelet setting closes a gap of whole CPUs.
+    fixes.push(
+      `let the nodes run all of EC2's DefaultVCpus (no SMT turned off, no nosmt or maxcpus= kernel argument, no CPU taken offline in userData or the AMI), or keep ${typeName} out of the NodePool's requirements: Karpenter plans with DefaultVCpus, and kubeReserved or systemReserved would come off both sides`,
+    );
+  }
+  if (found.some((f) => f.resource === 'pod-eni')) {
+    fixes.push(
+      settings.cni.podEni
+        ? "check that the VPC resource controller attached a trunk ENI (the node label vpc.amazonaws.com/has-trunk-attached) and that aws-node's ENABLE_POD_ENI reached the nodes"
+        : 'set ENABLE_POD_ENI=true on aws-node so the nodes get a trunk ENI and advertise vpc.amazonaws.com/pod-eni (vpc-cni-ipam.md §6)' +
+            (settings.karpenter.reservedEnis > 0
+              ? ''
+              : `; the trunk then takes an ENI slot, so set RESERVED_ENIS=1 too${features.kubeReservedIgnoresReservedEnis ? '' : ', after upgrading Karpenter to v1.5.2 or later'}`) +
+            '; or delete the SecurityGroupPolicy if its pods need no security groups of their own',
+    );
   }
   if (fixes.length === 0) {
     fixes.push(
@@ -764,7 +1058,7 @@ export function checkKarpenterBelief(state: ClusterState, catalog: CatalogIndex)
     const capacity = modelled.capacity as NodeCapacity;
     const nodes = members.map((m) => m.modelled);
     const daemons = daemonSetRequests(model.podsByNode.get(modelled.node.name) ?? []);
-    const causes = capacity.mismatches.filter((m) => KARPENTER_CAUSES.has(m.code));
+    const causes = karpenterCauses(capacity);
     const recorded = nodes
       .map((n) => claimsByNode.get(n.node.name)?.allocatable?.memoryBytes)
       .filter((m): m is number => m !== undefined);
@@ -781,7 +1075,7 @@ export function checkKarpenterBelief(state: ClusterState, catalog: CatalogIndex)
         found.map((f) => overestimateWords(f, modelled.instanceType.name, daemons)).join('. ') +
         '.' +
         (causes.length > 0 ? ` Why: ${causes.map((c) => c.message).join('; ')}.` : '') +
-        ` Fix: ${karpenterFix(causes)}.`,
+        ` Fix: ${karpenterFix(causes, found, model.settings, modelled.instanceType.name)}.`,
       evidence: evidenceOf(nodes),
     });
   }
@@ -824,19 +1118,49 @@ function doctorCodeFor(code: MismatchCode): DoctorCode | null {
       return 'ALLOCATABLE_DIFFERS_FROM_MODEL';
     case 'MAX_PODS_EXPRESSION_FALLBACK':
       return 'MAX_PODS_DIFFERS_FROM_MODEL';
-    // Both are about the addresses pods get: secondary IPs instead of prefixes, no branch ENIs.
+    // The pod IPs the model gives already have secondary IPs on a type without Nitro, and no trunk on one that
+    // cannot carry it (vpc-cni-ipam.md §4.1, §6): MAX_PODS_EXCEEDS_POD_IPS compares them with the real maxPods.
     case 'PREFIX_DELEGATION_UNSUPPORTED':
     case 'POD_ENI_UNSUPPORTED':
-      return 'MAX_PODS_EXCEEDS_POD_IPS';
+      return null;
     case 'HARDWARE_UNKNOWN':
       return 'INPUT_INCOMPLETE';
   }
 }
 
+/** Mismatches that are an overestimate themselves, which the real numbers cannot show: a cold first launch, pod-eni. */
+const KARPENTER_EFFECTS: ReadonlySet<MismatchCode> = new Set<MismatchCode>([
+  'KARPENTER_FIRST_LAUNCH_OVERESTIMATES_MEMORY',
+  'KARPENTER_EXPECTS_POD_ENI',
+]);
+
+/** How to give a node of an image that lacks its type the reservation the AMI means (capacity-models.md §3, §2.4, §8 M7, M8). */
+function unknownTypeFix(nodes: readonly ModelledNode[], codes: ReadonlySet<MismatchCode>): string {
+  const first = nodes[0] as ModelledNode;
+  const type = first.instanceType.name;
+  const target = first.network.podIps + Math.min(...nodes.map((n) => n.hostNetworkPods));
+  const reserved = `${11 * target + 255}Mi`;
+  const fixes: string[] = [];
+  if (codes.has('BOTTLEROCKET_UNKNOWN_TYPE')) {
+    fixes.push(
+      `use a Bottlerocket release whose eni-max-pods lists ${type}, or set settings.kubernetes.max-pods = ${target}: kube-reserved memory then follows it, ${reserved}`,
+    );
+  }
+  if (codes.has('AL2023_UNKNOWN_TYPE')) {
+    fixes.push(
+      `use an AL2023 AMI release whose nodeadm lists ${type}, or let nodeadm call ec2:DescribeInstanceTypes (the node role's permission, a route or endpoint to the EC2 API)` +
+        (first.origin.kind === 'nodePool'
+          ? "; or set kubeReserved.memory in the EC2NodeClass's spec.kubelet, which nodeadm and Karpenter both use"
+          : `; or set maxPods: ${target} and kubeReserved memory ${reserved} in the NodeConfig's spec.kubelet.config`),
+    );
+  }
+  return fixes.length === 0 ? '' : ` Fix: ${fixes.join('; ')}.`;
+}
+
 /**
  * The capacity model's errors and warnings for each (type, NodePool or node group), once: those the
  * real numbers do not already settle. Causes of a Karpenter overestimate that checkKarpenterBelief
- * found are left to it (it gives them as its Why).
+ * found are left to it (it gives them as its Why); a cause without an overestimate is no finding.
  */
 export function checkModelMismatches(state: ClusterState, catalog: CatalogIndex): DoctorFinding[] {
   const model = modelCluster(state, catalog);
@@ -848,26 +1172,37 @@ export function checkModelMismatches(state: ClusterState, catalog: CatalogIndex)
   );
   for (const nodes of groups.values()) {
     const explained = nodes.some((n) => overestimates(n, podEniUsed).length > 0);
-    const byCode = new Map<DoctorCode, { severity: 'error' | 'warning'; messages: Set<string> }>();
-    for (const n of nodes) {
-      for (const m of (n.capacity as NodeCapacity).mismatches) {
-        if (m.severity === 'info') continue;
-        const code = doctorCodeFor(m.code);
-        if (code === null) continue;
-        if (explained && KARPENTER_CAUSES.has(m.code)) continue;
-        if (m.code === 'KARPENTER_EXPECTS_POD_ENI' && !podEniUsed) continue;
-        const seen = byCode.get(code);
-        if (seen) {
-          seen.messages.add(m.message);
-          if (m.severity === 'error') seen.severity = 'error';
-        } else byCode.set(code, { severity: m.severity, messages: new Set([m.message]) });
-      }
+    const mismatches = nodes.flatMap((n) => (n.capacity as NodeCapacity).mismatches);
+    const firstLaunch = mismatches.some((m) => m.code === 'KARPENTER_FIRST_LAUNCH_OVERESTIMATES_MEMORY');
+    const byCode = new Map<
+      DoctorCode,
+      { severity: 'error' | 'warning'; messages: Set<string>; codes: Set<MismatchCode> }
+    >();
+    for (const m of mismatches) {
+      if (m.severity === 'info') continue;
+      const code = doctorCodeFor(m.code);
+      if (code === null) continue;
+      if (explained && KARPENTER_CAUSES.has(m.code)) continue;
+      // Without the cache Karpenter plans with its estimate, which can more than make up for a cause (§7 item 5).
+      if (code === 'KARPENTER_OVERESTIMATES_NODE' && !KARPENTER_EFFECTS.has(m.code) && !firstLaunch) continue;
+      if (m.code === 'KARPENTER_EXPECTS_POD_ENI' && !podEniUsed) continue;
+      const seen = byCode.get(code);
+      if (seen) {
+        seen.messages.add(m.message);
+        seen.codes.add(m.code);
+        if (m.severity === 'error') seen.severity = 'error';
+      } else byCode.set(code, { severity: m.severity, messages: new Set([m.message]), codes: new Set([m.code]) });
     }
-    for (const [code, { severity, messages }] of byCode) {
+    for (const [code, { severity, messages, codes }] of byCode) {
       findings.push({
         code,
         severity,
-        message: `${describeNodes(nodes)}: the capacity model finds: ${[...messages].join('; ')}.`,
+        message:
+          `${describeNodes(nodes)}: the capacity model finds: ${[...messages].join('; ')}.` +
+          (codes.has('AL2023_UNKNOWN_TYPE') && nodes[0]?.origin.kind !== 'nodePool'
+            ? ' A maxPodsExpression that gives 110 would look the same.'
+            : '') +
+          unknownTypeFix(nodes, codes),
         evidence: evidenceOf(nodes),
       });
     }
