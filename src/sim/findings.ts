@@ -5,9 +5,10 @@
 
 import { formatDuration } from '../core/duration.js';
 import { formatKarpenterVersion } from '../core/karpenter-version.js';
+import { SIZED_RESOURCES } from './karpenter/pools.js';
 import { quotaCode, quotaErrorCode } from './quota.js';
 import type { Finding, Severity } from './result.js';
-import type { RunawayRecord, RunRecord } from './simulate.js';
+import type { FailedAddressRequest, RunawayRecord, RunRecord } from './simulate.js';
 
 type QuotaFailureRecord = RunRecord['quotaFailures'][number];
 
@@ -47,6 +48,26 @@ function pendingAdvice(message: string): string {
   if (message.includes('topology spread')) advice.push('the spread constraint needs nodes in more domains');
   if (message.includes('no nodes available')) advice.push('the cluster has no Ready node');
   return advice.length > 0 ? ` Fix: ${advice.join('; ')}.` : '';
+}
+
+/** What a failed EC2 request asked for: `10 addresses`, `1 address and 2 /28 prefixes`. */
+function requestSize(request: FailedAddressRequest): string {
+  const addresses = `${request.addresses} address${request.addresses === 1 ? '' : 'es'}`;
+  if (request.prefixes === 0) return addresses;
+  const prefixes = `${request.prefixes} /28 prefix${request.prefixes === 1 ? '' : 'es'}`;
+  return request.addresses > 0 ? `${addresses} and ${prefixes}` : prefixes;
+}
+
+/** Why a request that exceeds the free addresses fails while some remain (vpc-cni-ipam.md §7.2). */
+function requestConsequence(request: FailedAddressRequest): string {
+  switch (request.api) {
+    case 'CreateNetworkInterface':
+      return "A new ENI takes all its addresses in one call or none, so ipamd could not add an ENI to grow the node's pool.";
+    case 'AssignPrivateIpAddresses':
+      return 'ipamd asks for a batch on an existing ENI and falls back to one address at a time.';
+    default:
+      return 'The node could not take its primary address.';
+  }
 }
 
 /** Ends the text with a full stop unless it already ends a sentence, so a following "Fix:" starts a new one. */
@@ -135,14 +156,37 @@ export function collectFindings(record: RunRecord): Finding[] {
     if (!track || !state) continue;
     const usable = state.addressMap.layout.usable;
     if (track.exhaustedAtMs !== null) {
-      add(
-        'SUBNET_EXHAUSTED',
-        'error',
-        `Subnet ${subnet.id} (${subnet.cidr}, ${subnet.zone}) ran out of addresses at ${formatDuration(track.exhaustedAtMs)}: ` +
-          `all ${usable} usable addresses (the CIDR less the 5 AWS keeps) were held or too fragmented for the request. ` +
-          'Fix: a larger subnet, more subnets for the nodes (or ENIConfigs), or smaller warm pools.',
-        track.exhaustedAtMs,
-      );
+      const request = track.failedRequest;
+      const at = formatDuration(track.exhaustedAtMs);
+      const label = `Subnet ${subnet.id} (${subnet.cidr}, ${subnet.zone})`;
+      const fix = 'Fix: a larger subnet, more subnets for the nodes (or ENIConfigs), or smaller warm pools.';
+      // Ran dry, or left pods without an address: an error; a request refused while addresses remained: a warning.
+      const hurt = track.lowestFree === 0 || record.stuckPods.length > 0;
+      if (request === null || request.free === 0) {
+        add(
+          'SUBNET_EXHAUSTED',
+          'error',
+          `${label} ran out of addresses at ${at}: all ${usable} usable addresses (the CIDR less the 5 AWS keeps) were held` +
+            `${request === null ? '' : `, so ${request.api} for ${requestSize(request)} failed (${request.code})`}. ${fix}`,
+          track.exhaustedAtMs,
+        );
+      } else {
+        const ranDry =
+          track.lowestFree === 0 ? ` It ran out of addresses entirely at ${formatDuration(track.lowestFreeAtMs)}.` : '';
+        const free =
+          request.prefixes > 0
+            ? `${request.free} of its ${usable} usable addresses were free, but not enough whole aligned /28 blocks`
+            : request.free < request.addresses
+              ? `only ${request.free} of its ${usable} usable addresses were free`
+              : `${request.free} of its ${usable} usable addresses were free, but not enough outside /28 reservations`;
+        add(
+          'SUBNET_EXHAUSTED',
+          hurt ? 'error' : 'warning',
+          `${label} could not give ${request.api} the ${requestSize(request)} it needed at ${at}: ${free} ` +
+            `(${request.code}). ${requestConsequence(request)}${ranDry} ${fix}`,
+          track.exhaustedAtMs,
+        );
+      }
       const idle = track.idleAtExhaustion ?? 0;
       if (idle > 0) {
         add(
@@ -188,6 +232,18 @@ export function collectFindings(record: RunRecord): Finding[] {
     }
   }
 
+  for (const f of record.noEniConfig) {
+    add(
+      'NODE_LAUNCH_FAILED',
+      'error',
+      `${f.origin} (${f.instanceType}): ${plural(f.nodes, 'node')} in ${f.zone} never became Ready: custom networking is on ` +
+        `(AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true) but no ENIConfig gives a pod subnet for ${f.zone}, so ipamd cannot ` +
+        `create the ENI pods need and stops ("Failed to attach any ENIs for custom networking"). ` +
+        `Fix: add an ENIConfig for ${f.zone} (spec.vpcCni.eniConfigs), or keep these nodes out of ${f.zone}.`,
+      f.firstAtMs,
+    );
+  }
+
   const failuresByGroup = new Map<string, { count: number; atMs: number; message: string }>();
   for (const failure of record.launchFailures) {
     const seen = failuresByGroup.get(failure.group);
@@ -225,6 +281,7 @@ export function collectFindings(record: RunRecord): Finding[] {
       null,
     );
   }
+  if (scenario.karpenter !== null) nodePoolFindings(record, add);
   karpenterFindings(record, add);
   for (const issue of record.settingIssues) add('VPC_CNI_SETTING_IGNORED', 'warning', `aws-node ${issue}.`, null);
 
@@ -248,6 +305,36 @@ export function collectFindings(record: RunRecord): Finding[] {
 }
 
 type AddFinding = (code: Finding['code'], severity: Severity, message: string, atMs: number | null) => void;
+
+/** The parts of a NodePool the simulation reads but cannot apply: scheduled budgets, limits on unsized resources. */
+function nodePoolFindings(record: RunRecord, add: AddFinding): void {
+  for (const pool of record.input.nodePools) {
+    (pool.budgets ?? []).forEach((budget, i) => {
+      if (budget.schedule === null) return;
+      const nodes = budget.nodes.kind === 'count' ? `${budget.nodes.count}` : `${budget.nodes.percent}%`;
+      const duration = budget.durationMs === null ? '' : `, duration ${formatDuration(budget.durationMs)}`;
+      add(
+        'KARPENTER_NOT_SIMULATED',
+        'warning',
+        `NodePool ${pool.name}: spec.disruption.budgets[${i}] (nodes "${nodes}", schedule "${budget.schedule}"${duration}) ` +
+          'is not applied: simulated time has no calendar date to place its window on, so the run is taken as ' +
+          'outside it. Remove the schedule to apply the budget throughout the run.',
+        null,
+      );
+    });
+    const unsized = [...pool.limits.keys()].filter((name) => !SIZED_RESOURCES.includes(name));
+    if (unsized.length > 0) {
+      add(
+        'KARPENTER_NOT_SIMULATED',
+        'warning',
+        `NodePool ${pool.name}: spec.limits on ${unsized.join(', ')} ${unsized.length === 1 ? 'is' : 'are'} not enforced: ` +
+          `podcap does not know the instance types' capacity of ${unsized.length === 1 ? 'it' : 'them'} ` +
+          `(it sizes ${SIZED_RESOURCES.join(', ')}).`,
+        null,
+      );
+    }
+  }
+}
 
 function kibibytes(bytes: number): string {
   return `${Math.round(bytes / 1024).toLocaleString('en-US')}Ki`;

@@ -170,6 +170,13 @@ export interface StaticNodesSpec {
   /** null: the zone of the first subnet the node may use. */
   readonly zone: string | null;
   readonly capacityType: CapacityType;
+  /**
+   * From Node manifests of nodes outside NodePools (absent in `spec.nodes`): the labels and taints
+   * they carry beyond those EKS and Karpenter set, and the AMI family their OS image names.
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+  readonly taints?: readonly Taint[];
+  readonly amiFamily?: Exclude<AmiFamily, 'custom'>;
 }
 
 export type TimelineAction =
@@ -194,6 +201,8 @@ export interface KarpenterScenarioSettings {
   readonly vmMemoryOverheadPercent: number;
   readonly batchIdleDurationMs: number;
   readonly batchMaxDurationMs: number;
+  /** The SpotToSpotConsolidation feature gate; absent: off, its default (Karpenter options.go FeatureGates). */
+  readonly spotToSpotConsolidation?: boolean;
 }
 
 /** The well-known EKS add-ons that `spec.addons` may name. */
@@ -226,6 +235,22 @@ export interface NodePoolRequirement extends SelectorRequirement {
   readonly minValues: number | null;
 }
 
+/** The disruption methods a NodePool budget may name (karpenter.sh/v1 DisruptionReason). */
+export type DisruptionReason = 'Empty' | 'Underutilized' | 'Drifted';
+
+/** One entry of a NodePool's `spec.disruption.budgets` (karpenter.sh/v1 Budget). */
+export interface DisruptionBudget {
+  /** How many of the NodePool's nodes may be disrupting at once: a count, or a percentage rounded up. */
+  readonly nodes:
+    | { readonly kind: 'count'; readonly count: number }
+    | { readonly kind: 'percent'; readonly percent: number };
+  /** The methods it limits; null (unset) limits every method. */
+  readonly reasons: readonly DisruptionReason[] | null;
+  /** A cron schedule and how long the budget is active from each hit; both null: always active. */
+  readonly schedule: string | null;
+  readonly durationMs: number | null;
+}
+
 /** A Karpenter NodePool (parsed now; provisioning is simulated from the Karpenter issue on). */
 export interface NodePoolSpec {
   readonly name: string;
@@ -240,6 +265,8 @@ export interface NodePoolSpec {
   readonly consolidationPolicy: 'WhenEmpty' | 'WhenEmptyOrUnderutilized';
   /** null = Never. */
   readonly consolidateAfterMs: number | null;
+  /** `spec.disruption.budgets`; absent: the CRD's default, one budget of `nodes: 10%`. */
+  readonly budgets?: readonly DisruptionBudget[];
 }
 
 export interface SubnetSelectorTerm {

@@ -21,6 +21,7 @@ import {
   ENI_MINIMUM_AGE_MS,
   INSUFFICIENT_ADDRESS_BACKOFF_MS,
   IPAMD_CYCLE_MS,
+  type IpamdEffect,
   type IpamdState,
   type IpamdStep,
   idleAddressesBySubnet,
@@ -39,6 +40,7 @@ import { collectFindings } from './findings.js';
 import { LABEL, offeringBit, podOfferingMasks } from './karpenter/offerings.js';
 import { hourlyPrice, KarpenterPools, UNAVAILABLE_OFFERINGS_TTL_MS } from './karpenter/pools.js';
 import {
+  capacityOf,
   type ExistingNode,
   type NewClaim,
   podRequests,
@@ -48,6 +50,7 @@ import {
   type SolvePod,
   type SolvePool,
   type SpreadRule,
+  satisfiesMinValues,
   solve,
 } from './karpenter/solve.js';
 import {
@@ -69,6 +72,8 @@ import {
 } from './kube-scheduler.js';
 import {
   type CapacityType,
+  type DisruptionBudget,
+  type DisruptionReason,
   type KarpenterScenarioSettings,
   type LabelSelector,
   type NodeClassSpec,
@@ -117,8 +122,12 @@ const NODE_GROUP_RETRY_MS = 60_000;
 /** Karpenter's disruption controller polls every 10 s and validates a decision for 15 s (peers.md §C.5). */
 const DISRUPTION_POLL_MS = 10_000;
 const DISRUPTION_VALIDATION_MS = 15_000;
-/** The default disruption budget, nodes: 10% (kubernetes-sigs/karpenter pkg/apis/v1 nodepool.go). */
-const DEFAULT_BUDGET_SHARE = 0.1;
+/** A NodePool without `budgets` gets the CRD default, nodes: 10% (kubernetes-sigs/karpenter pkg/apis/v1 nodepool.go). */
+const DEFAULT_BUDGETS: readonly DisruptionBudget[] = [
+  { nodes: { kind: 'percent', percent: 10 }, reasons: null, schedule: null, durationMs: null },
+];
+/** Spot-to-spot consolidation needs this many cheaper Spot types and launches from that many (consolidation.go MinInstanceTypesForSpotToSpotConsolidation). */
+const MIN_TYPES_FOR_SPOT_TO_SPOT = 15;
 /** Single-node consolidation tries at most this many candidates per pass (our bound on its 3-minute timeout). */
 const CONSOLIDATION_CANDIDATES_PER_PASS = 20;
 /** …and simulates at most this many of their pods per pass (our bound on that timeout, for big nodes). */
@@ -127,6 +136,8 @@ const CONSOLIDATION_PODS_PER_PASS = 1_000;
 const CONSOLIDATION_RECHECK_MS = 5 * 60_000;
 /** AWS CreateFleet gets the 60 cheapest types of a NodeClaim (karpenter-provider-aws instance.go). */
 const FLEET_MAX_TYPES = 60;
+/** Addresses in one /28 prefix. */
+const PREFIX_ADDRESSES = 16;
 /** A sample of the cluster every simulated minute, for charts. */
 const SERIES_INTERVAL_MS = 60_000;
 /** A cost line in the event log every five simulated minutes. */
@@ -143,6 +154,11 @@ interface WorkloadRuntime {
   readonly workload: Workload;
   readonly key: string;
   readonly template: PodTemplate;
+  /**
+   * A DaemonSet's template with the tolerations its controller adds: what nodeShouldRunDaemonPod checks
+   * against each node, before the pod is pinned (null for other kinds).
+   */
+  readonly daemonTemplate: PodTemplate | null;
   readonly defaultSpread: LabelSelector | null;
   readonly needsBranchEni: boolean;
   /** What generated pod names start with: a Deployment's name and pod-template-hash, else the name. */
@@ -214,6 +230,11 @@ interface SimNode {
   readonly claim: ClaimRuntime | null;
   /** The node's ipamd tick, made once: a node has at most one in the queue, and ticks are most events. */
   tickEvent: EngineEvent | null;
+  /**
+   * Custom networking with no ENIConfig for the node's zone: ipamd cannot create the ENI pods need, its
+   * init fails and the node never becomes Ready (vpc-cni-ipam.md §5).
+   */
+  readonly noEniConfig: boolean;
 }
 
 interface ClaimRuntime {
@@ -238,7 +259,13 @@ interface KarpenterRuntime {
   windowStartMs: number | null;
   lastTriggerMs: number;
   readonly seenInWindow: Set<string>;
-  disruptionQueued: boolean;
+  /** When the disruption controller's next pass is queued for; null when none is. */
+  nextPassAtMs: number | null;
+  /**
+   * A disruption command is waiting out its validation: the controller does nothing else meanwhile and
+   * its candidates are not yet marked for deletion (Validator.Validate waits inside the pass).
+   */
+  validating: boolean;
   readonly podMasks: Map<string, Int32Array | null>;
   /** Karpenter's last verdict for each pending pod it could not place. */
   readonly podFailures: Map<string, SolveFailure & { readonly atMs: number; readonly workload: string }>;
@@ -273,12 +300,25 @@ type EngineEvent =
   | { readonly type: 'karpenter-disrupt'; readonly nodes: readonly SimNode[]; readonly reason: string }
   | { readonly type: 'sample' };
 
+/** An EC2 request a subnet could not satisfy, with the free addresses it had then. */
+export interface FailedAddressRequest {
+  readonly api: string;
+  readonly code: string;
+  /** Single addresses asked for (a new ENI's primary included) and /28 prefixes. */
+  readonly addresses: number;
+  readonly prefixes: number;
+  readonly free: number;
+}
+
 /** Per subnet: what the findings and the summary need to know over time. */
 export interface SubnetTrack {
   lowestFree: number;
   lowestFreeAtMs: number;
+  /** The first time an address request failed or the last address was taken. */
   exhaustedAtMs: number | null;
   idleAtExhaustion: number | null;
+  /** The request that failed at `exhaustedAtMs`; null when the subnet simply reached 0 free addresses. */
+  failedRequest: FailedAddressRequest | null;
 }
 
 /** What the engine knows at the end, for findings and the summary. */
@@ -307,6 +347,14 @@ export interface RunRecord {
   readonly quotaFailures: readonly QuotaFailure[];
   /** Pods Pending at the end, in all workloads. */
   readonly pendingPods: number;
+  /** Nodes that never became Ready because custom networking had no ENIConfig for their zone, by origin and zone. */
+  readonly noEniConfig: readonly {
+    readonly origin: string;
+    readonly instanceType: string;
+    readonly zone: string;
+    readonly nodes: number;
+    readonly firstAtMs: number;
+  }[];
 }
 
 /** Nodes Karpenter launched for a workload's pods that none of them could hold. */
@@ -439,6 +487,7 @@ class Engine {
         lowestFreeAtMs: 0,
         exhaustedAtMs: null,
         idleAtExhaustion: null,
+        failedRequest: null,
       });
     }
     this.subnets = subnets;
@@ -464,7 +513,8 @@ class Engine {
         windowStartMs: null,
         lastTriggerMs: 0,
         seenInWindow: new Set(),
-        disruptionQueued: false,
+        nextPassAtMs: null,
+        validating: false,
         podMasks: new Map(),
         podFailures: new Map(),
         launches: [],
@@ -502,6 +552,7 @@ class Engine {
       workload,
       key: workloadKey(workload.id),
       template,
+      daemonTemplate: workload.kind === 'DaemonSet' ? { ...template, tolerations: daemonTolerations(template) } : null,
       defaultSpread,
       needsBranchEni: selected && !template.hostNetwork,
       namePrefix:
@@ -727,7 +778,9 @@ class Engine {
       };
       const launched = launchNode(provisional, this.subnets, this.nowMs);
       if (!launched.ok) {
-        this.noteSubnetFailure(subnetId);
+        // RunInstances takes the node's primary address from its subnet.
+        const request = { api: 'RunInstances', code: launched.error.code, addresses: 1, prefixes: 0 };
+        this.noteSubnetFailure(subnetId, { ...request, free: this.free(subnetId) });
         const message = `Could not launch ${template.instanceType.name} in ${subnetId}: ${launched.error.code}`;
         // Karpenter reports its own launch errors (LAUNCH_FAILED); node groups' go to NODE_LAUNCH_FAILED.
         if (claim === null) this.launchFailures.push({ atMs: this.nowMs, group: template.origin, message });
@@ -791,6 +844,7 @@ class Engine {
         noAddressIn: null,
         claim,
         tickEvent: null,
+        noEniConfig: this.settings.customNetworking && eniConfigSubnetId === null,
       };
       this.nodes.push(node);
       this.nodeBySched.set(node.sched, node);
@@ -813,13 +867,21 @@ class Engine {
           this.queue.push(this.nowMs + this.input.scenario.launchMs, { type: 'node-ready', node });
         }
       }
+      if (node.noEniConfig) {
+        this.record(
+          'Warning',
+          'NodeNotReady',
+          `node/${name}`,
+          `aws-node: Failed to attach any ENIs for custom networking: no ENIConfig for zone ${zone}`,
+        );
+      }
       return node;
     }
     return null;
   }
 
   private nodeReady(node: SimNode): void {
-    if (node.terminated || node.template.ready === null) return;
+    if (node.terminated || node.template.ready === null || node.noEniConfig) return;
     node.ready = true;
     node.readyAtMs = this.nowMs;
     if (!this.zoneOrder.includes(node.zone)) this.zoneOrder.push(node.zone);
@@ -968,11 +1030,21 @@ class Engine {
   }
 
   private applyIpamd(node: SimNode, step: IpamdStep): void {
+    const before = this.subnets;
     node.ipamd = step.state;
     this.subnets = step.subnets;
-    for (const effect of step.effects) {
-      if (effect.type === 'ec2-call' && effect.error !== null) this.noteSubnetFailure(effect.subnetId);
-      else if (effect.type === 'eni-attached' && this.events) {
+    for (let i = 0; i < step.effects.length; i += 1) {
+      const effect = step.effects[i] as IpamdEffect;
+      if (effect.type === 'ec2-call' && effect.error !== null) {
+        if (this.subnetTracks.get(effect.subnetId)?.exhaustedAtMs !== null) continue;
+        this.noteSubnetFailure(effect.subnetId, {
+          api: effect.api,
+          code: effect.error.code,
+          addresses: effect.addresses,
+          prefixes: effect.prefixes,
+          free: freeBeforeEffect(before, step.effects, i, effect.subnetId),
+        });
+      } else if (effect.type === 'eni-attached' && this.events) {
         this.record(
           'Normal',
           'EniAttached',
@@ -1000,13 +1072,14 @@ class Engine {
     }
   }
 
-  private noteSubnetFailure(subnetId: string): void {
+  private noteSubnetFailure(subnetId: string, request: FailedAddressRequest): void {
     const track = this.subnetTracks.get(subnetId);
-    if (track && track.exhaustedAtMs === null) this.markExhausted(subnetId, track);
+    if (track && track.exhaustedAtMs === null) this.markExhausted(subnetId, track, request);
   }
 
-  private markExhausted(subnetId: string, track: SubnetTrack): void {
+  private markExhausted(subnetId: string, track: SubnetTrack, request: FailedAddressRequest | null = null): void {
     track.exhaustedAtMs = Math.max(0, this.nowMs);
+    track.failedRequest = request;
     track.idleAtExhaustion = this.idleAddresses().get(subnetId) ?? 0;
     this.record(
       'Warning',
@@ -1089,10 +1162,13 @@ class Engine {
     }
   }
 
-  /** The DaemonSet controller runs a pod where its node selector, affinity and tolerations allow (nodeShouldRunDaemonPod). */
+  /**
+   * The DaemonSet controller runs a pod where the template's own node selector, required affinity and
+   * tolerations allow; only then does it pin the pod to the node (daemon_controller.go
+   * nodeShouldRunDaemonPod checks the template, ReplaceDaemonSetPodNodeNameNodeAffinity comes after).
+   */
   private daemonAdmits(workload: WorkloadRuntime, node: SimNode): boolean {
-    const template = pinToNode(workload.template, node.name);
-    return nodePassesStaticFilters(template, node.sched);
+    return nodePassesStaticFilters(workload.daemonTemplate ?? workload.template, node.sched);
   }
 
   desiredCount(workload: WorkloadRuntime): number {
@@ -1156,6 +1232,8 @@ class Engine {
   private deletePod(pod: SimPod, why: string): void {
     if (pod.deleted) return;
     pod.deleted = true;
+    // A bare Pod has no controller: once deleted (with its node, say) nothing creates it again.
+    if (pod.workload.workload.kind === 'Pod') pod.workload.desired = 0;
     pod.workload.pods.delete(pod.key);
     this.podNames.delete(pod.key);
     this.unschedulable.delete(pod);
@@ -1461,7 +1539,9 @@ class Engine {
       k.lastTriggerMs = this.nowMs;
       k.seenInWindow.clear();
       k.seenInWindow.add(podKey);
-      this.queue.push(this.nowMs + k.settings.batchIdleDurationMs, { type: 'karpenter-batch' });
+      // The window closes at whichever timer fires first, idle or max (batcher.go Wait).
+      const firstDeadline = Math.min(k.settings.batchIdleDurationMs, k.settings.batchMaxDurationMs);
+      this.queue.push(this.nowMs + firstDeadline, { type: 'karpenter-batch' });
       return;
     }
     if (!k.seenInWindow.has(podKey)) {
@@ -1519,9 +1599,7 @@ class Engine {
   }
 
   private daemonTemplates(): PodTemplate[] {
-    return this.daemonSets
-      .filter((d) => !d.deleted)
-      .map((d) => ({ ...d.template, tolerations: daemonTolerations(d.template) }));
+    return this.daemonSets.filter((d) => !d.deleted).map((d) => d.daemonTemplate ?? d.template);
   }
 
   /** Karpenter's view of every node it can place pods on: Ready nodes by their real numbers, in-flight NodeClaims by its own. */
@@ -1582,10 +1660,15 @@ class Engine {
     if (!k) return [];
     const daemons = this.daemonTemplates();
     return k.pools.catalogs.map((catalog, index) => {
+      const others = new Map<string, number>();
+      for (const [resource, limit] of catalog.pool.limits) {
+        if (resource !== 'cpu' && resource !== 'memory' && resource !== 'nodes') others.set(resource, limit);
+      }
       const limits: RemainingLimits = {
         cpuMillis: catalog.pool.limits.get('cpu') ?? null,
         memoryBytes: catalog.pool.limits.get('memory') ?? null,
         nodes: catalog.pool.limits.get('nodes') ?? null,
+        others,
       };
       for (const node of this.nodes) {
         if (node.terminated || node.claim?.poolIndex !== index) continue;
@@ -1593,6 +1676,13 @@ class Engine {
         if (limits.cpuMillis !== null) limits.cpuMillis -= capacity.cpuMillis;
         if (limits.memoryBytes !== null) limits.memoryBytes -= capacity.memoryBytes;
         if (limits.nodes !== null) limits.nodes -= 1;
+        if (others.size === 0) continue;
+        // An initialized node counts what its kubelet and device plugins advertise, a NodeClaim
+        // Karpenter's own numbers (statenode.go Capacity).
+        const held: Resources = node.ready
+          ? { ...capacity, pods: node.sched.allocatable.pods, extended: node.sched.allocatable.extended }
+          : capacity;
+        for (const [resource, left] of others) others.set(resource, left - capacityOf(held, resource));
       }
       return {
         catalog,
@@ -1787,12 +1877,15 @@ class Engine {
 
   // ---------------------------------------------------------------- Karpenter: disruption
 
-  private scheduleDisruption(): void {
+  /** Queues the disruption controller's next pass, unless one is queued as soon already. */
+  private scheduleDisruption(delayMs = DISRUPTION_POLL_MS): void {
     const k = this.karpenter;
-    if (!k || k.disruptionQueued) return;
-    k.disruptionQueued = true;
+    if (!k) return;
     // Karpenter's controllers act on the cluster from time 0, when the manifests are applied.
-    this.queue.push(Math.max(0, this.nowMs) + DISRUPTION_POLL_MS, { type: 'karpenter-disruption' });
+    const atMs = Math.max(0, this.nowMs) + delayMs;
+    if (k.nextPassAtMs !== null && k.nextPassAtMs <= atMs) return;
+    k.nextPassAtMs = atMs;
+    this.queue.push(atMs, { type: 'karpenter-disruption' });
   }
 
   private nonDaemonPods(node: SimNode): SimPod[] {
@@ -1801,16 +1894,32 @@ class Engine {
     return out;
   }
 
-  /** How many more nodes of the NodePool may be disrupted now: 10% of its nodes, rounded up, less those in progress. */
-  private budgetLeft(poolIndex: number): number {
+  /**
+   * How many more nodes of the NodePool a method may disrupt now: the most restrictive of its budgets
+   * that are active and name the method (a percentage of its initialized nodes rounded up), less those
+   * marked for deletion (nodepool.go GetAllowedDisruptionsByReason, helpers.go
+   * BuildDisruptionBudgetMapping). A budget with a schedule is left out: simulated time has no calendar
+   * date to place its window on (findings say so).
+   */
+  private budgetLeft(poolIndex: number, reason: DisruptionReason): number {
     let total = 0;
     let disrupting = 0;
     for (const node of this.nodes) {
-      if (node.terminated || node.claim?.poolIndex !== poolIndex) continue;
+      // NodeClaims not yet initialized count neither way.
+      if (node.terminated || !node.ready || node.claim?.poolIndex !== poolIndex) continue;
       total += 1;
       if (node.claim.disrupting) disrupting += 1;
     }
-    return Math.ceil(total * DEFAULT_BUDGET_SHARE) - disrupting;
+    const budgets = this.karpenter?.pools.catalogs[poolIndex]?.pool.budgets ?? DEFAULT_BUDGETS;
+    let allowed = Number.POSITIVE_INFINITY;
+    for (const budget of budgets) {
+      if (budget.schedule !== null) continue;
+      if (budget.reasons !== null && !budget.reasons.includes(reason)) continue;
+      const nodes =
+        budget.nodes.kind === 'count' ? budget.nodes.count : Math.ceil((total * budget.nodes.percent) / 100);
+      allowed = Math.min(allowed, nodes);
+    }
+    return allowed - disrupting;
   }
 
   /** Candidates: initialized Karpenter nodes, not nominated, not disrupting, past consolidateAfter since their last pod change. */
@@ -1829,35 +1938,44 @@ class Engine {
     return out;
   }
 
-  /** One pass of the disruption controller: Emptiness, then single-node consolidation; the first that acts wins. */
-  private disruptionPass(): void {
+  /** A queued pass is due: run it unless a sooner one replaced it. */
+  private disruptionDue(): void {
+    const k = this.karpenter;
+    if (!k || k.nextPassAtMs !== this.nowMs) return;
+    k.nextPassAtMs = null;
+    this.disruptionPass(true);
+  }
+
+  /**
+   * One pass of the disruption controller: Emptiness, then single-node consolidation; the first that acts
+   * wins. The pass after an Emptiness command failed its validation goes straight on to consolidation
+   * (controller.go tries the next method).
+   */
+  private disruptionPass(withEmptiness: boolean): void {
+    const k = this.karpenter;
+    if (!k || k.validating) return;
+    const candidates = this.disruptionCandidates();
+    const empty = withEmptiness ? candidates.filter((n) => n.workloadPods === 0) : [];
+    const chosen: SimNode[] = [];
+    const budgets = new Map<number, number>();
+    for (const node of empty) {
+      const pool = node.claim?.poolIndex ?? -1;
+      const left = budgets.get(pool) ?? this.budgetLeft(pool, 'Empty');
+      if (left <= 0) continue;
+      budgets.set(pool, left - 1);
+      chosen.push(node);
+    }
+    if (chosen.length > 0) this.validate(chosen, 'Empty');
+    else if (empty.length === 0) this.consolidateOne(candidates);
+    if (!k.validating && this.nodes.some((n) => n.claim && !n.terminated)) this.scheduleDisruption();
+  }
+
+  /** A command waits 15 s and is checked again before it acts; the controller waits with it. */
+  private validate(nodes: readonly SimNode[], reason: string): void {
     const k = this.karpenter;
     if (!k) return;
-    k.disruptionQueued = false;
-    const candidates = this.disruptionCandidates();
-    const empty = candidates.filter((n) => n.workloadPods === 0);
-    if (empty.length > 0) {
-      const chosen: SimNode[] = [];
-      const budgets = new Map<number, number>();
-      for (const node of empty) {
-        const pool = node.claim?.poolIndex ?? -1;
-        const left = budgets.get(pool) ?? this.budgetLeft(pool);
-        if (left <= 0) continue;
-        budgets.set(pool, left - 1);
-        chosen.push(node);
-      }
-      if (chosen.length > 0) {
-        for (const node of chosen) if (node.claim) node.claim.disrupting = true;
-        this.queue.push(this.nowMs + DISRUPTION_VALIDATION_MS, {
-          type: 'karpenter-disrupt',
-          nodes: chosen,
-          reason: 'Empty',
-        });
-      }
-    } else {
-      this.consolidateOne(candidates);
-    }
-    if (this.nodes.some((n) => n.claim && !n.terminated)) this.scheduleDisruption();
+    k.validating = true;
+    this.queue.push(this.nowMs + DISRUPTION_VALIDATION_MS, { type: 'karpenter-disrupt', nodes, reason });
   }
 
   /**
@@ -1881,8 +1999,6 @@ class Engine {
     ) {
       return;
     }
-    k.consolidatedAtMutation = this.mutation;
-    k.consolidatedAtMs = this.nowMs;
     const eligible = candidates
       .filter(
         (n) => k.pools.catalogs[n.claim?.poolIndex ?? -1]?.pool.consolidationPolicy === 'WhenEmptyOrUnderutilized',
@@ -1893,76 +2009,111 @@ class Engine {
       )
       .slice(0, CONSOLIDATION_CANDIDATES_PER_PASS);
     let podsSimulated = 0;
+    let constrainedByBudgets = false;
     for (const node of eligible) {
       const claim = node.claim;
-      if (!claim || this.budgetLeft(claim.poolIndex) <= 0) continue;
+      if (!claim) continue;
+      if (this.budgetLeft(claim.poolIndex, 'Underutilized') <= 0) {
+        constrainedByBudgets = true;
+        continue;
+      }
       const pods = node.workloadPods;
       if (podsSimulated > 0 && podsSimulated + pods > CONSOLIDATION_PODS_PER_PASS) break;
       podsSimulated += pods;
       const result = this.simulateWithout(node);
       if (!result.valid || result.claims.length > 1) continue;
       if (result.claims.length === 0) {
-        claim.disrupting = true;
-        this.queue.push(this.nowMs + DISRUPTION_VALIDATION_MS, {
-          type: 'karpenter-disrupt',
-          nodes: [node],
-          reason: 'Underutilized/Delete',
-        });
+        this.validate([node], 'Underutilized/Delete');
         return;
       }
-      const replacement = result.claims[0] as NewClaim;
-      const catalog = k.pools.catalogs[replacement.pool];
-      if (!catalog) continue;
-      const cheapest = Math.min(
-        ...replacement.candidates.map((t) => {
-          const type = catalog.types[t]?.type;
-          return type
-            ? hourlyPrice(type, node.capacityType, this.input.scenario.spotPriceRatio)
-            : Number.POSITIVE_INFINITY;
-        }),
-      );
-      if (cheapest >= node.priceUsdPerHour) continue;
-      claim.disrupting = true;
-      this.queue.push(this.nowMs + DISRUPTION_VALIDATION_MS, {
-        type: 'karpenter-disrupt',
-        nodes: [node],
-        reason: 'Underutilized/Replace',
-      });
+      if (this.replacementFor(node, result.claims[0] as NewClaim) === null) continue;
+      this.validate([node], 'Underutilized/Replace');
       return;
+    }
+    // Nothing to do. A candidate the budgets held back may be consolidatable as soon as a budget frees
+    // up, so that pass does not count as consolidated (singlenodeconsolidation.go constrainedByBudgets).
+    if (!constrainedByBudgets) {
+      k.consolidatedAtMutation = this.mutation;
+      k.consolidatedAtMs = this.nowMs;
     }
   }
 
-  /** After the validation delay: still a valid decision? Then launch a replacement or terminate. */
+  /**
+   * The NodeClaim a single-node consolidation launches in place of `node`, or null when it may not
+   * replace it (consolidation.go computeConsolidation). A Spot node replaced by Spot needs the
+   * SpotToSpotConsolidation gate and at least 15 cheaper Spot types, and launches from the 15 cheapest
+   * (more when minValues needs them), so that the launch cannot pick a type that is itself consolidated
+   * again (computeSpotToSpotConsolidation); other replacements must be cheaper than the node.
+   */
+  private replacementFor(node: SimNode, replacement: NewClaim): NewClaim | null {
+    const k = this.karpenter;
+    const catalog = k?.pools.catalogs[replacement.pool];
+    if (!k || !catalog) return null;
+    const ratio = this.input.scenario.spotPriceRatio;
+    const spotBits = catalog.zones.reduce((bits, _z, i) => bits | offeringBit(i, 'spot'), 0);
+    if (node.capacityType === 'spot' && replacement.masks.some((m) => (m & spotBits) !== 0)) {
+      if (k.settings.spotToSpotConsolidation !== true) return null;
+      const cheaper = replacement.candidates
+        .map((t, i) => ({ t, mask: (replacement.masks[i] ?? 0) & spotBits, type: catalog.types[t]?.type }))
+        .filter(
+          (o) => o.mask !== 0 && o.type !== undefined && hourlyPrice(o.type, 'spot', ratio) < node.priceUsdPerHour,
+        )
+        .sort(
+          (a, b) =>
+            hourlyPrice(a.type as InstanceType, 'spot', ratio) - hourlyPrice(b.type as InstanceType, 'spot', ratio) ||
+            ((a.type?.name ?? '') < (b.type?.name ?? '') ? -1 : 1),
+        );
+      if (cheaper.length < MIN_TYPES_FOR_SPOT_TO_SPOT) return null;
+      let kept = MIN_TYPES_FOR_SPOT_TO_SPOT;
+      while (
+        kept < cheaper.length &&
+        !satisfiesMinValues(
+          catalog,
+          cheaper.slice(0, kept).map((o) => o.t),
+        )
+      )
+        kept += 1;
+      const options = cheaper.slice(0, kept);
+      return { ...replacement, candidates: options.map((o) => o.t), masks: options.map((o) => o.mask) };
+    }
+    const cheapest = Math.min(
+      ...replacement.candidates.map((t) => {
+        const type = catalog.types[t]?.type;
+        return type ? hourlyPrice(type, node.capacityType, ratio) : Number.POSITIVE_INFINITY;
+      }),
+    );
+    return cheapest < node.priceUsdPerHour ? replacement : null;
+  }
+
+  /**
+   * After the validation delay: still a valid decision? Then mark the nodes for deletion and launch a
+   * replacement or terminate (validation.go; the orchestration queue). The controller then looks again
+   * at once; after an Emptiness command that no longer held, it goes on to consolidation.
+   */
   private executeDisruption(nodes: readonly SimNode[], reason: string): void {
+    const k = this.karpenter;
+    if (k) k.validating = false;
+    let acted = false;
     for (const node of nodes) {
       const claim = node.claim;
-      if (!claim || node.terminated) continue;
-      const stillValid = reason === 'Empty' ? node.workloadPods === 0 : true;
-      if (!stillValid) {
-        claim.disrupting = false;
-        continue;
-      }
+      if (!claim || node.terminated || claim.disrupting) continue;
+      // A node nominated for pending pods meanwhile is no longer a candidate (ValidateNodeDisruptable).
+      if (claim.nominatedUntilMs > this.nowMs) continue;
+      if (reason === 'Empty' && node.workloadPods > 0) continue;
+      let replacement: NewClaim | null = null;
       if (reason !== 'Empty') {
         // Re-validate: the decision must still hold after the delay (validation.go).
         const result = this.simulateWithout(node);
         const wanted = reason === 'Underutilized/Delete' ? 0 : 1;
-        if (!result.valid || result.claims.length !== wanted) {
-          claim.disrupting = false;
-          continue;
-        }
+        if (!result.valid || result.claims.length !== wanted) continue;
+        replacement = result.claims[0] ? this.replacementFor(node, result.claims[0]) : null;
       }
       if (reason === 'Underutilized/Replace') {
-        const result = this.simulateWithout(node);
-        const replacement = result.claims[0];
-        if (!replacement) {
-          claim.disrupting = false;
-          continue;
-        }
+        if (!replacement) continue;
         const launched = this.launchClaim(replacement, new Map(), 0);
-        if (!launched?.claim) {
-          claim.disrupting = false;
-          continue;
-        }
+        if (!launched?.claim) continue;
+        acted = true;
+        claim.disrupting = true;
         launched.claim.replaces = node;
         this.record(
           'Normal',
@@ -1972,9 +2123,13 @@ class Engine {
         );
         continue;
       }
+      acted = true;
       this.record('Normal', 'DisruptionTerminating', `node/${node.name}`, `Disrupting Node: ${reason}`);
       this.terminateNode(node);
     }
+    if (acted) this.scheduleDisruption(0);
+    else if (reason === 'Empty') this.disruptionPass(false);
+    else this.scheduleDisruption();
   }
 
   // ---------------------------------------------------------------- the loop
@@ -2050,7 +2205,7 @@ class Engine {
         this.karpenterBatch();
         return;
       case 'karpenter-disruption':
-        this.disruptionPass();
+        this.disruptionDue();
         return;
       case 'karpenter-disrupt':
         this.executeDisruption(event.nodes, event.reason);
@@ -2151,7 +2306,19 @@ class Engine {
       });
     }
     const nodesByOrigin = new Map<string, number>();
+    const noEniConfig = new Map<string, RunRecord['noEniConfig'][number]>();
     for (const node of this.nodes) {
+      if (node.noEniConfig) {
+        const key = `${node.template.origin}\u0000${node.template.instanceType.name}\u0000${node.zone}`;
+        const seen = noEniConfig.get(key);
+        noEniConfig.set(key, {
+          origin: node.template.origin,
+          instanceType: node.template.instanceType.name,
+          zone: node.zone,
+          nodes: (seen?.nodes ?? 0) + 1,
+          firstAtMs: seen?.firstAtMs ?? Math.max(0, node.launchedAtMs),
+        });
+      }
       if (node.terminated) continue;
       nodesByOrigin.set(node.template.origin, (nodesByOrigin.get(node.template.origin) ?? 0) + 1);
     }
@@ -2172,6 +2339,7 @@ class Engine {
       karpenter: this.karpenterRecord(),
       quotaFailures: this.quotaFailures,
       pendingPods: this.phaseCounts.Pending,
+      noEniConfig: [...noEniConfig.values()],
     };
   }
 
@@ -2352,6 +2520,29 @@ export interface EngineSnapshot {
     readonly requested: SchedulerNode['requested'];
     readonly pods: number;
   }[];
+}
+
+/**
+ * A subnet's free addresses just before the `index`-th effect of an ipamd step: as the step found it,
+ * less what its earlier successful requests took and plus what they gave back (a failed request takes
+ * nothing; ipamd does not delete an ENI and grow in the same cycle).
+ */
+function freeBeforeEffect(
+  subnets: ReadonlyMap<string, Subnet>,
+  effects: readonly IpamdEffect[],
+  index: number,
+  subnetId: string,
+): number {
+  const subnet = subnets.get(subnetId);
+  let free = subnet ? freeAddresses(subnet) : 0;
+  for (let i = 0; i < index; i += 1) {
+    const e = effects[i];
+    if (e?.type !== 'ec2-call' || e.error !== null || e.subnetId !== subnetId) continue;
+    const amount = e.addresses + PREFIX_ADDRESSES * e.prefixes;
+    if (e.api === 'CreateNetworkInterface' || e.api === 'AssignPrivateIpAddresses') free -= amount;
+    else if (e.api === 'UnassignPrivateIpAddresses') free += amount;
+  }
+  return free;
 }
 
 function findAddress(state: IpamdState, podKey: string): number | null {

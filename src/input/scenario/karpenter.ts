@@ -15,6 +15,7 @@ import {
 } from '../../core/node-config.js';
 import { parseBytes, parseMillicores, type Quantity } from '../../core/quantity.js';
 import type {
+  DisruptionBudget,
   NodeClassSpec,
   NodePoolRequirement,
   NodePoolSpec,
@@ -77,6 +78,47 @@ const requirement = z
 /** The pattern of disruption.consolidateAfter in the NodePool CRD: whole s/m/h terms, or Never. */
 const CONSOLIDATE_AFTER = /^(([0-9]+(s|m|h))+|Never)$/;
 
+/** The patterns of a budget's nodes, schedule and duration in the karpenter.sh/v1 NodePool CRD. */
+const BUDGET_NODES = /^((100|[0-9]{1,2})%|[0-9]+)$/;
+const BUDGET_SCHEDULE = /^(@(annually|yearly|monthly|weekly|daily|midnight|hourly))|((.+)\s(.+)\s(.+)\s(.+)\s(.+))$/;
+const BUDGET_DURATION = /^((([0-9]+(h|m))|([0-9]+h[0-9]+m))(0s)?)$/;
+
+const budget = z
+  .looseObject({
+    nodes: withDefault(
+      z
+        .string({ error: 'a string: a count such as "1" or a percentage such as "10%" (quoted in YAML)' })
+        .regex(BUDGET_NODES, { error: 'a count such as "1" or a percentage from "0%" to "100%"' }),
+      '10%',
+    ),
+    reasons: optional(z.array(z.enum(['Underutilized', 'Empty', 'Drifted']))),
+    schedule: optional(z.string().regex(BUDGET_SCHEDULE, { error: 'a cron schedule such as "0 9 * * mon-fri"' })),
+    duration: optional(
+      z.string().regex(BUDGET_DURATION, { error: 'a duration in whole hours and minutes such as 8h or 1h30m' }),
+    ),
+  })
+  .superRefine((b, context) => {
+    // The CEL rule on spec.disruption.budgets: 'schedule' must be set with 'duration'.
+    if ((b.schedule === undefined) !== (b.duration === undefined)) {
+      context.addIssue({
+        code: 'custom',
+        message: 'schedule and duration together (or neither)',
+        path: [b.schedule === undefined ? 'schedule' : 'duration'],
+      });
+    }
+  })
+  .transform((b): DisruptionBudget => {
+    const durationMs = b.duration === undefined ? null : parseDuration(b.duration);
+    return {
+      nodes: b.nodes.endsWith('%')
+        ? { kind: 'percent', percent: Number(b.nodes.slice(0, -1)) }
+        : { kind: 'count', count: Number(b.nodes) },
+      reasons: b.reasons ?? null,
+      schedule: b.schedule ?? null,
+      durationMs: durationMs === null ? null : durationMs.ok ? durationMs.value : 0,
+    };
+  });
+
 const nodePoolSchema = z.looseObject({
   metadata: clusterMetadata,
   spec: z.looseObject({
@@ -99,6 +141,7 @@ const nodePoolSchema = z.looseObject({
             .regex(CONSOLIDATE_AFTER, { error: 'a duration in whole s, m or h (such as 30s or 1h30m), or Never' }),
           '0s',
         ),
+        budgets: optional(z.array(budget).max(50)),
       }),
       { consolidationPolicy: 'WhenEmptyOrUnderutilized', consolidateAfter: '0s' },
     ),
@@ -131,7 +174,7 @@ function limitValue(name: string, q: Quantity): number {
 
 export function parseNodePool(document: InputDocument): ParsedNodePool {
   const { metadata, spec } = validateDocument(nodePoolSchema, document);
-  const { consolidateAfter, consolidationPolicy } = spec.disruption;
+  const { consolidateAfter, consolidationPolicy, budgets } = spec.disruption;
   const after = consolidateAfter === 'Never' ? null : parseDuration(consolidateAfter);
   const { nodeClassRef } = spec.template.spec;
   return {
@@ -146,6 +189,8 @@ export function parseNodePool(document: InputDocument): ParsedNodePool {
       weight: spec.weight ?? 0,
       consolidationPolicy,
       consolidateAfterMs: after === null ? null : after.ok ? after.value : 0,
+      // Absent budgets stay absent: the CRD's default (nodes: 10%) applies; an empty list sets no limit.
+      ...(budgets === undefined ? {} : { budgets }),
     },
     nodeClassRef: { group: nodeClassRef.group, kind: nodeClassRef.kind, name: nodeClassRef.name },
     document,

@@ -585,12 +585,13 @@ spec:
     ]);
   });
 
-  it('lists Node and NodeClaim documents as ignored', () => {
+  it('lists a Node or NodeClaim kind of another API group as ignored (existing-nodes.test.ts reads the real ones)', () => {
     const input = parse(
       SCENARIO,
-      'apiVersion: v1\nkind: Node\nmetadata: { name: ip-10-0-0-1 }\n---\napiVersion: karpenter.sh/v1\nkind: NodeClaim\nmetadata: { name: default-abc }\n',
+      'apiVersion: example.com/v1\nkind: Node\nmetadata: { name: n }\n---\napiVersion: example.com/v1\nkind: NodeClaim\nmetadata: { name: c }\n',
     );
-    expect(input.ignored.map((d) => `${d.kind}/${d.name}`)).toEqual(['Node/ip-10-0-0-1', 'NodeClaim/default-abc']);
+    expect(input.ignored.map((d) => `${d.kind}/${d.name}`)).toEqual(['Node/n', 'NodeClaim/c']);
+    expect(input.scenario.nodes).toEqual([]);
   });
 
   it('keeps YAML tags as data and reads merge keys', () => {

@@ -17,6 +17,16 @@ import {
 import { InputError } from '../input-error.js';
 import { documentLabel, fieldError, type InputDocument, listNames, rawIdentity, sourceRef } from './document.js';
 import {
+  NODE_API_VERSION,
+  NODE_CLAIM_API_VERSION,
+  type ParsedNode,
+  type ParsedNodeClaim,
+  parseNode,
+  parseNodeClaim,
+  resolveExistingNodes,
+  selectExistingNodes,
+} from './existing-nodes.js';
+import {
   NODE_CLASS_API_VERSION,
   NODE_POOL_API_VERSION,
   type ParsedNodeClass,
@@ -59,6 +69,8 @@ interface Collected {
   readonly policies: Located<SecurityGroupPolicy>[];
   readonly nodePools: ParsedNodePool[];
   readonly nodeClasses: ParsedNodeClass[];
+  readonly nodes: ParsedNode[];
+  readonly nodeClaims: ParsedNodeClaim[];
   readonly ignored: IgnoredDocument[];
 }
 
@@ -99,8 +111,13 @@ function collect(document: InputDocument, into: Collected): void {
   } else if (kind === 'EC2NodeClass' && inGroupOf(NODE_CLASS_API_VERSION)) {
     requireApiVersion(document, apiVersion, NODE_CLASS_API_VERSION);
     into.nodeClasses.push(parseNodeClass(document));
+  } else if (kind === 'Node' && inGroupOf(NODE_API_VERSION)) {
+    requireApiVersion(document, apiVersion, NODE_API_VERSION);
+    into.nodes.push(parseNode(document));
+  } else if (kind === 'NodeClaim' && inGroupOf(NODE_CLAIM_API_VERSION)) {
+    requireApiVersion(document, apiVersion, NODE_CLAIM_API_VERSION);
+    into.nodeClaims.push(parseNodeClaim(document));
   } else {
-    // Node and NodeClaim (existing capacity) are not read yet; spec.nodes is their short form.
     into.ignored.push({ apiVersion, kind, name: rawIdentity(value).name ?? '', source: sourceRef(document) });
   }
 }
@@ -169,6 +186,8 @@ export function parseSimInput(sources: readonly InputSource[], options: LoadOpti
     policies: [],
     nodePools: [],
     nodeClasses: [],
+    nodes: [],
+    nodeClaims: [],
     ignored: [],
   };
   for (const source of sources) for (const document of splitDocuments(source)) collect(document, collected);
@@ -190,16 +209,33 @@ export function parseSimInput(sources: readonly InputSource[], options: LoadOpti
     collected.nodeClasses.map((c) => ({ key: c.name, document: c.document })),
     'EC2NodeClass',
   );
+  checkUnique(
+    collected.nodes.map((n) => ({ key: n.name, document: n.document })),
+    'Node',
+  );
+  checkUnique(
+    collected.nodeClaims.map((c) => ({ key: c.name, document: c.document })),
+    'NodeClaim',
+  );
   const addons = scenarioDocument.value.spec.addons.map(addonWorkload);
   checkAddonNames(collected.workloads, addons);
 
   const nodeClassNames = collected.nodeClasses.map((c) => c.name);
   const nodePools: NodePoolSpec[] = collected.nodePools.map((pool) => resolveNodePool(pool, nodeClassNames));
   const workloads = collected.workloads.map((w) => w.value);
+  const { spec } = scenarioDocument.value;
+  const existing = selectExistingNodes(collected.nodes, collected.nodeClaims);
+  const existingNodes = resolveExistingNodes(existing, {
+    catalog: options.catalog,
+    subnets: spec.aws.subnets,
+    nodePools: nodePools.map((p) => p.name),
+    nodeGroups: spec.nodeGroups.map((g) => g.name),
+  });
   const scenario = resolveScenario(scenarioDocument.value, scenarioDocument.document, {
     catalog: options.catalog,
     workloads: [...addons, ...workloads].map((w) => w.id),
     nodePools: nodePools.map((p) => p.name),
+    existingNodes,
   });
   const nodeClasses: NodeClassSpec[] = collected.nodeClasses.map((c) => resolveNodeClass(c, scenario.subnets));
   return {
@@ -208,7 +244,7 @@ export function parseSimInput(sources: readonly InputSource[], options: LoadOpti
     securityGroupPolicies: collected.policies.map((p) => p.value),
     nodePools,
     nodeClasses,
-    ignored: collected.ignored,
+    ignored: [...collected.ignored, ...existing.ignored],
   };
 }
 

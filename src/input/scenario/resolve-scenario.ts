@@ -19,11 +19,21 @@ import type {
 import { DEFAULT_NAMESPACE, fieldError, type InputDocument, listNames } from './document.js';
 import { type ScenarioDocument, TIMELINE_KINDS } from './scenario-document.js';
 
+/** What Node and NodeClaim manifests add to the Scenario (existing-nodes.ts). */
+export interface ExistingNodes {
+  /** Node groups of managed node group Nodes that spec.nodeGroups does not describe. */
+  readonly nodeGroups: readonly NodeGroupSpec[];
+  readonly nodes: readonly StaticNodesSpec[];
+  /** `status.capacity.memory` by instance type; spec.aws.observedMemory wins where it names the type. */
+  readonly observedMemoryBytes: ReadonlyMap<string, number>;
+}
+
 export interface ScenarioContext {
   readonly catalog: CatalogIndex;
   /** Workloads of the manifests and of the add-ons, which the timeline may name. */
   readonly workloads: readonly WorkloadId[];
   readonly nodePools: readonly string[];
+  readonly existingNodes: ExistingNodes;
 }
 
 type Path = readonly PropertyKey[];
@@ -171,6 +181,14 @@ function resolveObservedMemory(
   return observed;
 }
 
+/** The Scenario's observed memory, then the Nodes' for the types it does not name. */
+function withObservedMemory(observed: Map<string, number>, context: ScenarioContext): Map<string, number> {
+  for (const [type, bytes] of context.existingNodes.observedMemoryBytes) {
+    if (!observed.has(type)) observed.set(type, bytes);
+  }
+  return observed;
+}
+
 function resolveAddons(spec: ScenarioDocument['spec'], document: InputDocument): AddonName[] {
   spec.addons.forEach((addon, i) => {
     if (spec.addons.indexOf(addon) !== i) throw fieldError(document, ['spec', 'addons', i], 'each add-on once');
@@ -187,13 +205,18 @@ function resolveTimeline(
   document: InputDocument,
   context: ScenarioContext,
 ): TimelineEntry[] {
-  const groups = spec.nodeGroups.map((g) => g.name);
+  const fromNodes = context.existingNodes.nodeGroups.map((g) => g.name);
+  const groups = [...spec.nodeGroups.map((g) => g.name), ...fromNodes];
+  const groupsExpected =
+    fromNodes.length === 0
+      ? 'a node group of spec.nodeGroups'
+      : 'a node group of spec.nodeGroups or of the Node manifests';
   const entries = spec.timeline.map((entry, i): TimelineEntry => {
     const { action } = entry;
     const path = ['spec', 'timeline', i, entry.key, action.field];
     if (action.type === 'scale-node-group') {
       if (!groups.includes(action.nodeGroup)) {
-        throw fieldError(document, path, `a node group of spec.nodeGroups (${listNames(groups)})`);
+        throw fieldError(document, path, `${groupsExpected} (${listNames(groups)})`);
       }
       return {
         atMs: entry.atMs,
@@ -235,7 +258,7 @@ export function resolveScenario(parsed: ScenarioDocument, document: InputDocumen
     quotas: { onDemand: definedQuotas(spec.aws.quotas.onDemand), spot: definedQuotas(spec.aws.quotas.spot) },
     launchMs: spec.aws.launchSeconds * 1000,
     spotPriceRatio: spec.aws.spotPriceRatio,
-    observedMemoryBytes: resolveObservedMemory(spec, document, context.catalog),
+    observedMemoryBytes: withObservedMemory(resolveObservedMemory(spec, document, context.catalog), context),
     vpcCniEnv: spec.vpcCni.env,
     eniConfigs: resolveEniConfigs(spec, document),
     karpenter:
@@ -248,8 +271,8 @@ export function resolveScenario(parsed: ScenarioDocument, document: InputDocumen
             batchIdleDurationMs: karpenter.settings.batchIdleDuration,
             batchMaxDurationMs: karpenter.settings.batchMaxDuration,
           },
-    nodeGroups: resolveNodeGroups(spec, document, context.catalog),
-    nodes: resolveNodes(spec, document, context),
+    nodeGroups: [...resolveNodeGroups(spec, document, context.catalog), ...context.existingNodes.nodeGroups],
+    nodes: [...resolveNodes(spec, document, context), ...context.existingNodes.nodes],
     addons: resolveAddons(spec, document),
     timeline: resolveTimeline(spec, document, context),
   };

@@ -22,6 +22,16 @@ import {
 } from './offerings.js';
 import { emptyResources, type Resources } from './solve.js';
 
+/** The resources podcap knows each instance type's capacity of: the NodePool limits it can enforce. */
+export const SIZED_RESOURCES: readonly string[] = [
+  'cpu',
+  'memory',
+  'pods',
+  'nodes',
+  POD_ENI_RESOURCE,
+  NVIDIA_GPU_RESOURCE,
+];
+
 /** An offering that failed to launch is skipped this long (karpenter-provider-aws pkg/cache UnavailableOfferingsTTL). */
 export const UNAVAILABLE_OFFERINGS_TTL_MS = 3 * 60_000;
 
@@ -95,31 +105,39 @@ export class KarpenterPools {
     return warm ?? view.cold;
   }
 
-  /** Karpenter's allocatable for a new node, as requests are compared with it (pods, pod-eni and GPUs included). */
-  believedAllocatable(nodeClass: NodeClassSpec, type: InstanceType): Resources {
+  /** The extended resources Karpenter gives a type, in capacity and allocatable alike. */
+  private believedExtended(nodeClass: NodeClassSpec, type: InstanceType): Map<string, number> {
     const view = this.capacity(nodeClass, type).karpenter;
-    const allocatable = this.prediction(nodeClass, type).allocatable;
     const extended = new Map<string, number>();
     // Karpenter advertises pod-eni from its own table whether or not ENABLE_POD_ENI is on (types.go awsPodENI).
     if (view.podEni > 0) extended.set(POD_ENI_RESOURCE, view.podEni);
     const gpus = nvidiaGpus(type);
     if (gpus > 0) extended.set(NVIDIA_GPU_RESOURCE, gpus);
+    return extended;
+  }
+
+  /** Karpenter's allocatable for a new node, as requests are compared with it (pods, pod-eni and GPUs included). */
+  believedAllocatable(nodeClass: NodeClassSpec, type: InstanceType): Resources {
+    const allocatable = this.prediction(nodeClass, type).allocatable;
     return {
       cpuMillis: allocatable.cpuMillis ?? 0,
       memoryBytes: allocatable.memoryBytes ?? 0,
       pods: allocatable.pods ?? 0,
-      extended,
+      extended: this.believedExtended(nodeClass, type),
     };
   }
 
-  /** Karpenter's capacity of a new node: vCPUs and its memory estimate (or discovered capacity). */
+  /**
+   * Karpenter's capacity of a new node: vCPUs, its memory estimate (or discovered capacity), pods and the
+   * extended resources (what NodePool limits count, types.go computeCapacity).
+   */
   believedCapacity(nodeClass: NodeClassSpec, type: InstanceType): Resources {
     const capacity = this.prediction(nodeClass, type).capacity;
     return {
       cpuMillis: capacity.cpuMillis ?? 0,
       memoryBytes: capacity.memoryBytes ?? 0,
       pods: capacity.pods ?? 0,
-      extended: new Map(),
+      extended: this.believedExtended(nodeClass, type),
     };
   }
 

@@ -32,6 +32,7 @@ function pool(spec: NodePoolSpec, daemon: Resources | null = null): SolvePool {
       cpuMillis: spec.limits.get('cpu') ?? null,
       memoryBytes: spec.limits.get('memory') ?? null,
       nodes: spec.limits.get('nodes') ?? null,
+      others: new Map([...spec.limits].filter(([name]) => !['cpu', 'memory', 'nodes'].includes(name))),
     },
     podMasks: (pod) => podOfferingMasks(catalog, pod.template),
   };

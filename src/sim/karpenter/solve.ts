@@ -76,6 +76,17 @@ export interface RemainingLimits {
   cpuMillis: number | null;
   memoryBytes: number | null;
   nodes: number | null;
+  /**
+   * What is left of every other resource the NodePool limits (`pods`, `nvidia.com/gpu`, …), by resource
+   * name: Karpenter holds each instance type's whole capacity against every limit (scheduler.go
+   * filterByRemainingResources, subtractMax).
+   */
+  readonly others: Map<string, number>;
+}
+
+/** A type's capacity of a limited resource other than cpu and memory; 0 where the type has none. */
+export function capacityOf(capacity: Resources, resource: string): number {
+  return resource === 'pods' ? capacity.pods : (capacity.extended.get(resource) ?? 0);
 }
 
 export interface SolvePool {
@@ -167,16 +178,18 @@ function withinLimits(pool: SolvePool, t: number): boolean {
   if (l.nodes !== null && l.nodes < 1) return false;
   if (l.cpuMillis !== null && capacity.cpuMillis > l.cpuMillis) return false;
   if (l.memoryBytes !== null && capacity.memoryBytes > l.memoryBytes) return false;
+  // A type without the resource (0) still passes while the limit is not yet exceeded (resources.Cmp).
+  for (const [resource, left] of l.others) if (capacityOf(capacity, resource) > left) return false;
   return true;
 }
 
 /** The survivors still offer `minValues` distinct values for every requirement that sets it (SatisfiesMinValues). */
-function satisfiesMinValues(pool: SolvePool, candidates: readonly number[]): boolean {
-  for (const req of pool.catalog.pool.requirements) {
+export function satisfiesMinValues(catalog: PoolCatalog, candidates: readonly number[]): boolean {
+  for (const req of catalog.pool.requirements) {
     if (req.minValues === null) continue;
     const values = new Set<string>();
     for (const t of candidates) {
-      const labels = pool.catalog.types[t]?.labelsByOffering.find((l) => l !== undefined);
+      const labels = catalog.types[t]?.labelsByOffering.find((l) => l !== undefined);
       const value = labels?.[req.key];
       if (value !== undefined) values.add(value);
     }
@@ -458,7 +471,7 @@ export function solve(
         if (compatible && fitting) limitedPools.push(pool.catalog.pool.name);
         continue;
       }
-      if (!satisfiesMinValues(pool, candidates)) {
+      if (!satisfiesMinValues(pool.catalog, candidates)) {
         reasons.push('min-values');
         continue;
       }
@@ -514,7 +527,7 @@ function tryAddToClaim(
   }
   if (candidates.length === 0) return false;
   // minValues can only break when a type dropped out.
-  if (!unchanged && !satisfiesMinValues(pool, candidates)) return false;
+  if (!unchanged && !satisfiesMinValues(pool.catalog, candidates)) return false;
   claim.candidates = candidates;
   claim.masks = candidateMasks;
   claim.pods.push(pod);
@@ -559,6 +572,14 @@ function subtractMax(pool: SolvePool, candidates: readonly number[]): void {
   if (l.cpuMillis !== null) l.cpuMillis -= cpu;
   if (l.memoryBytes !== null) l.memoryBytes -= memory;
   if (l.nodes !== null) l.nodes -= 1;
+  for (const [resource, left] of l.others) {
+    let most = 0;
+    for (const t of candidates) {
+      const capacity = pool.capacity[t];
+      if (capacity) most = Math.max(most, capacityOf(capacity, resource));
+    }
+    l.others.set(resource, left - most);
+  }
 }
 
 function describeFailure(
