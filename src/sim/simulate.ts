@@ -638,7 +638,8 @@ class Engine {
       this.karpenter?.pools.markRegistered(nodeClass, type);
     } else {
       const kubelet: Partial<KubeletSettings> = nodeClass ? nodeClass.kubelet : {};
-      const labels: Record<string, string> = {};
+      // Node manifests of nodes outside NodePools carry their own labels, taints and AMI family.
+      const labels: Record<string, string> = { ...spec.labels };
       if (pool) {
         Object.assign(labels, pool.labels, {
           [LABEL.nodePool]: pool.name,
@@ -649,7 +650,7 @@ class Engine {
       template = makeNodeTemplate({
         origin: pool ? `nodePool/${pool.name}` : 'static',
         instanceType: type,
-        amiFamily: nodeClass?.amiFamily ?? 'al2023',
+        amiFamily: spec.amiFamily ?? nodeClass?.amiFamily ?? 'al2023',
         launchedBy: pool && scenario.karpenter ? 'karpenter' : 'node-group',
         capacityType: spec.capacityType,
         kubelet: { ...kubelet, kubeReserved: kubelet.kubeReserved ?? NO_RESERVATION },
@@ -658,7 +659,7 @@ class Engine {
         observedMemoryBytes: this.observedMemory(type),
         hostNetworkPods: this.hostNetworkDaemons,
         labels,
-        taints: pool ? pool.taints : [],
+        taints: pool ? pool.taints : (spec.taints ?? []),
         managedNodeGroup: false,
       });
       this.templates.push(template);

@@ -299,6 +299,40 @@ describe('Nodes outside node groups and NodeClaims', () => {
     );
   });
 
+  it('runs a node outside node groups and NodePools with its own labels, taint and AMI family', () => {
+    const tainted = node('gpu-1', {
+      labels: { team: 'a' },
+      taints: [{ key: 'gpu', value: 'true', effect: 'NoSchedule' }],
+    });
+    const bottlerocket = {
+      ...tainted,
+      status: {
+        ...(tainted.status as Record<string, unknown>),
+        nodeInfo: { osImage: 'Bottlerocket OS 1.39.1 (aws-k8s-1.32)', kubeletVersion: 'v1.32.3-eks-473151a' },
+      },
+    };
+    const tolerating = {
+      nodeSelector: { team: 'a' },
+      tolerations: [{ key: 'gpu', operator: 'Equal', value: 'true', effect: 'NoSchedule' }],
+    };
+    const input = parse(
+      SCENARIO,
+      list(bottlerocket),
+      `${deployment('train', 2, tolerating)}---\n${deployment('web', 2)}`,
+    );
+    const { result, snapshot } = simulateWithSnapshot(input, catalog, { recordEvents: false });
+    const placed = (workload: string) =>
+      snapshot.pods.filter((p) => p.workload.endsWith(`/${workload}`)).map((p) => p.phase);
+    expect(placed('train')).toEqual(['Running', 'Running']);
+    // Without the toleration the taint keeps them off the only node.
+    expect(placed('web')).toEqual(['Pending', 'Pending']);
+    // Bottlerocket on an m5.large: maxPods 29, kube-reserved 11·29 + 255 = 574Mi and 100Mi eviction off the
+    // node's own MemTotal (capacity-models.md §3): 7,934,380 − 587,776 − 102,400 = 7,244,204Ki.
+    expect(result.nodeShapes).toMatchObject([
+      { origin: 'static', maxPods: 29, allocatable: { memoryBytes: 7244204 * Ki }, memoryEstimated: false },
+    ]);
+  });
+
   it('adds a node for a launched NodeClaim without its Node, and none for one whose Node is given', () => {
     const launched = {
       ...POOL,
