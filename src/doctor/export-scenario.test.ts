@@ -191,7 +191,10 @@ function karpenterState(): ClusterState {
       },
     ],
     vpcCni: { version: 'v1.19.2', env: { ENABLE_POD_ENI: 'true', WARM_ENI_TARGET: '1' } },
-    karpenter: { version: 'v1.5.1', env: { RESERVED_ENIS: '1', BATCH_IDLE_DURATION: '1.5s' } },
+    karpenter: {
+      version: 'v1.5.1',
+      env: { RESERVED_ENIS: '1', BATCH_IDLE_DURATION: '1.5s', FEATURE_GATES: 'SpotToSpotConsolidation=true' },
+    },
     nodePools: [
       nodePool('default', {
         requirements: [
@@ -208,6 +211,15 @@ function karpenterState(): ClusterState {
         weight: 10,
         consolidationPolicy: 'WhenEmpty',
         consolidateAfterMs: 90_000,
+        budgets: [
+          {
+            nodes: { kind: 'count', count: 0 },
+            reasons: ['Underutilized'],
+            schedule: '0 9 * * mon-fri',
+            durationMs: 5_400_000,
+          },
+          { nodes: { kind: 'percent', percent: 20 }, reasons: null, schedule: null, durationMs: null },
+        ],
       }),
       nodePool('gpu', {
         nodeClass: 'gpu',
@@ -332,6 +344,10 @@ describe('scenarioYaml round trip', () => {
     const text = expectRoundTrip(input, notes);
     expect(text).toContain('        consolidateAfter: 1m30s\n'.trimStart());
     expect(text).toContain('consolidateAfter: Never');
+    expect(text).toContain('featureGates:\n        spotToSpotConsolidation: true\n');
+    expect(text).toContain(
+      '    budgets:\n      - nodes: "0"\n        reasons:\n          - Underutilized\n        schedule: 0 9 * * mon-fri\n        duration: 1h30m\n      - nodes: 20%\n',
+    );
     // A pod that requests no cpu but has overhead keeps its request unset, for scoring.
     expect(text).toContain('\n  overhead:\n    cpu: 250m\n');
   });

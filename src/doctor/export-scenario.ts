@@ -11,6 +11,7 @@ import { formatKarpenterVersion } from '../core/karpenter-version.js';
 import type { EvictionSignals, KubeletSettings, ResourceReservation } from '../core/node-config.js';
 import { formatMemory } from '../core/quantity.js';
 import type {
+  DisruptionBudget,
   LabelSelector,
   NodeClassSpec,
   NodePoolSpec,
@@ -134,6 +135,7 @@ function scenarioDocument(scenario: Scenario): Manifest {
         vmMemoryOverheadPercent: k.vmMemoryOverheadPercent,
         batchIdleDuration: formatDuration(k.batchIdleDurationMs),
         batchMaxDuration: formatDuration(k.batchMaxDurationMs),
+        ...(k.spotToSpotConsolidation === true ? { featureGates: { spotToSpotConsolidation: true } } : {}),
       },
     };
   }
@@ -208,8 +210,25 @@ function nodePoolDocument(pool: NodePoolSpec): Manifest {
     // The CRD takes whole s, m and h terms only.
     consolidateAfter:
       pool.consolidateAfterMs === null ? 'Never' : formatDuration(Math.ceil(pool.consolidateAfterMs / 1000) * 1000),
+    // Absent budgets stay absent: the CRD's default (nodes: 10%).
+    ...(pool.budgets === undefined ? {} : { budgets: pool.budgets.map(budgetManifest) }),
   };
   return { apiVersion: 'karpenter.sh/v1', kind: 'NodePool', metadata: { name: pool.name }, spec };
+}
+
+/** A budget as the CRD takes it: nodes as a string, a duration in whole hours and minutes. */
+function budgetManifest(budget: DisruptionBudget): Manifest {
+  const manifest: Manifest = {
+    nodes: budget.nodes.kind === 'count' ? String(budget.nodes.count) : `${budget.nodes.percent}%`,
+  };
+  if (budget.reasons !== null) manifest.reasons = [...budget.reasons];
+  if (budget.schedule !== null && budget.durationMs !== null) {
+    const minutes = Math.ceil(budget.durationMs / 60_000);
+    const hours = Math.floor(minutes / 60);
+    manifest.schedule = budget.schedule;
+    manifest.duration = hours === 0 ? `${minutes}m` : minutes % 60 === 0 ? `${hours}h` : `${hours}h${minutes % 60}m`;
+  }
+  return manifest;
 }
 
 function reservation(r: ResourceReservation): Manifest | null {

@@ -491,6 +491,7 @@ describe('clusterToSimInput: AWS, the VPC CNI and Karpenter', () => {
           BATCH_IDLE_DURATION: '2s',
           BATCH_MAX_DURATION: 'soon',
           VM_MEMORY_OVERHEAD_PERCENT: '0.05',
+          FEATURE_GATES: 'NodeRepair=false,SpotToSpotConsolidation=true',
         },
       },
     });
@@ -501,6 +502,7 @@ describe('clusterToSimInput: AWS, the VPC CNI and Karpenter', () => {
       vmMemoryOverheadPercent: 0.05,
       batchIdleDurationMs: 2000,
       batchMaxDurationMs: 10_000,
+      spotToSpotConsolidation: true,
     });
     expect(notes).toContain('Karpenter\'s BATCH_MAX_DURATION="soon" is not a duration above 0s: podcap uses 10000.');
   });

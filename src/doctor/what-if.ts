@@ -478,7 +478,24 @@ function karpenterSettings(state: ClusterState, notes: string[]): KarpenterScena
     ),
     batchIdleDurationMs: setting('BATCH_IDLE_DURATION', DEFAULT_BATCH_IDLE_MS, duration, 'a duration above 0s'),
     batchMaxDurationMs: setting('BATCH_MAX_DURATION', DEFAULT_BATCH_MAX_MS, duration, 'a duration above 0s'),
+    spotToSpotConsolidation: featureGate(install.env.FEATURE_GATES, 'SpotToSpotConsolidation', notes),
   };
+}
+
+/**
+ * One gate of Karpenter's FEATURE_GATES (`Name=true,Other=false`, kubernetes-sigs/karpenter
+ * pkg/operator/options); absent or unreadable: off, its default.
+ */
+function featureGate(text: string | undefined, name: string, notes: string[]): boolean {
+  if (text === undefined) return false;
+  for (const entry of text.split(',')) {
+    const [key, value] = entry.split('=').map((part) => part.trim());
+    if (key !== name) continue;
+    if (value === 'true' || value === 'false') return value === 'true';
+    notes.push(`Karpenter's FEATURE_GATES gives ${name}="${value ?? ''}", not true or false: podcap takes it as off.`);
+    return false;
+  }
+  return false;
 }
 
 /** A term matches by id, or by every tag (`*` any value); terms are ORed (karpenter-provider-aws SubnetSelectorTerm). */

@@ -268,6 +268,7 @@ describe('parseSimInput: a complete input', () => {
         vmMemoryOverheadPercent: 0.075,
         batchIdleDurationMs: 1_000,
         batchMaxDurationMs: 10_000,
+        spotToSpotConsolidation: false,
       },
       nodeGroups: [
         {
@@ -469,7 +470,16 @@ describe('parseSimInput: defaults and other forms', () => {
       vmMemoryOverheadPercent: 0.075,
       batchIdleDurationMs: 1_000,
       batchMaxDurationMs: 10_000,
+      spotToSpotConsolidation: false,
     });
+  });
+
+  it("reads the SpotToSpotConsolidation feature gate by the Helm chart's name, and rejects gates it does not model", () => {
+    const on = parse(`${SCENARIO}  karpenter: { settings: { featureGates: { spotToSpotConsolidation: true } } }\n`);
+    expect(on.scenario.karpenter?.spotToSpotConsolidation).toBe(true);
+    expect(() => parse(`${SCENARIO}  karpenter: { settings: { featureGates: { nodeRepair: true } } }\n`)).toThrow(
+      /spec\.karpenter\.settings\.featureGates/,
+    );
   });
 
   it('defaults a Deployment to 1 replica, and a NodePool to weight 0, WhenEmptyOrUnderutilized after 0s', () => {

@@ -270,6 +270,7 @@ export function resolveScenario(parsed: ScenarioDocument, document: InputDocumen
             vmMemoryOverheadPercent: karpenter.settings.vmMemoryOverheadPercent,
             batchIdleDurationMs: karpenter.settings.batchIdleDuration,
             batchMaxDurationMs: karpenter.settings.batchMaxDuration,
+            spotToSpotConsolidation: karpenter.settings.featureGates.spotToSpotConsolidation,
           },
     nodeGroups: [...resolveNodeGroups(spec, document, context.catalog), ...context.existingNodes.nodeGroups],
     nodes: [...resolveNodes(spec, document, context), ...context.existingNodes.nodes],

@@ -72,6 +72,8 @@ const KARPENTER_SETTINGS_DEFAULTS = {
   // BATCH_IDLE_DURATION and BATCH_MAX_DURATION defaults (kubernetes-sigs/karpenter pkg/operator/options).
   batchIdleDuration: 1_000,
   batchMaxDuration: 10_000,
+  // FEATURE_GATES: SpotToSpotConsolidation is off by default (kubernetes-sigs/karpenter pkg/operator/options).
+  featureGates: { spotToSpotConsolidation: false },
 };
 
 const capacityType = z.enum(['on-demand', 'spot']) satisfies z.ZodType<CapacityType>;
@@ -228,6 +230,11 @@ const scenarioSchema = z.strictObject({
             ),
             batchIdleDuration: withDefault(positiveDuration, KARPENTER_SETTINGS_DEFAULTS.batchIdleDuration),
             batchMaxDuration: withDefault(positiveDuration, KARPENTER_SETTINGS_DEFAULTS.batchMaxDuration),
+            // The Helm chart's settings.featureGates; only the gate the simulator models.
+            featureGates: withDefault(
+              z.strictObject({ spotToSpotConsolidation: withDefault(z.boolean(), false) }),
+              KARPENTER_SETTINGS_DEFAULTS.featureGates,
+            ),
           }),
           KARPENTER_SETTINGS_DEFAULTS,
         ),
