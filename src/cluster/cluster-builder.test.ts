@@ -689,6 +689,20 @@ describe('ClusterBuilder: what it reads and ignores', () => {
     expect(state.nodePools).toEqual([]);
   });
 
+  it('says what it read instead when it read nothing a doctor checks', () => {
+    const builder = new ClusterBuilder();
+    builder.noteFile('empty.json');
+    expect(builder.nothingRead()).toBe('nothing podcap reads');
+    builder.addObject({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'api' } }, item(0, 'a.json'));
+    builder.addObject({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' } }, item(1, 'a.json'));
+    builder.addSubnets({ Subnets: [SUBNETS.Subnets[2]] }, single('subnets.json'));
+    expect(builder.nothingRead()).toBe('nothing podcap reads (1 IPv6-only subnet left out; ignored: Service (2))');
+    builder.addQuotas({ Quotas: [] }, single('quotas.json'));
+    expect(builder.nothingRead()).not.toBeNull();
+    builder.addQuotas(QUOTAS, single('quotas.json'));
+    expect(builder.nothingRead()).toBeNull();
+  });
+
   it('counts an object read twice once', () => {
     const builder = new ClusterBuilder();
     builder.addObject(pod(), item(0, 'a.json'));
@@ -747,6 +761,111 @@ describe('ClusterBuilder: errors name the file, the item, the field and what was
     expect(errorOf(() => new ClusterBuilder().addSubnets(bad, single('subnets.json'))).message).toBe(
       'subnets.json: document 1: Subnets[0].AvailableIpAddressCount: expected a number, got "12"',
     );
+  });
+
+  it('a node without its status, capacity or allocatable, or without one of cpu, memory and pods', () => {
+    const name = 'Node ip-10-16-3-17.us-west-2.compute.internal (document 1, items[4])';
+    const { status: _, ...noStatus } = node();
+    expect(errorOf(() => new ClusterBuilder().addObject(noStatus, item(4, 'nodes.json'))).message).toBe(
+      `nodes.json: ${name}: status: expected the node's status as kubectl prints it, with capacity and allocatable, ` +
+        'got nothing',
+    );
+    const { allocatable: __, ...noAllocatable } = node().status;
+    const withoutAllocatable = { ...node(), status: noAllocatable };
+    expect(errorOf(() => new ClusterBuilder().addObject(withoutAllocatable, item(4, 'nodes.json'))).message).toBe(
+      `nodes.json: ${name}: status.allocatable: expected a mapping of the node's allocatable resources ` +
+        '(the kubelet always reports cpu, memory and pods), got nothing',
+    );
+    const nullCapacity = { ...node(), status: { ...node().status, capacity: null } };
+    expect(errorOf(() => new ClusterBuilder().addObject(nullCapacity, item(4, 'nodes.json'))).message).toBe(
+      `nodes.json: ${name}: status.capacity: expected a mapping of the node's capacity resources ` +
+        '(the kubelet always reports cpu, memory and pods), got null',
+    );
+    const { pods: ___, ...noPods } = node().status.allocatable;
+    const withoutPods = { ...node(), status: { ...node().status, allocatable: noPods } };
+    expect(errorOf(() => new ClusterBuilder().addObject(withoutPods, item(4, 'nodes.json'))).message).toBe(
+      `nodes.json: ${name}: status.allocatable.pods: expected a Kubernetes quantity such as 250m, 512Mi or 2 ` +
+        '(the kubelet always reports cpu, memory and pods), got nothing',
+    );
+  });
+
+  it('a label value that is not a string, without the YAML advice of the scenario input', () => {
+    const labels = { 'node.kubernetes.io/instance-type': 'm5.large', rack: 3 } as unknown as Record<string, string>;
+    expect(errorOf(() => new ClusterBuilder().addObject(node({ labels }), item(0, 'nodes.json'))).message).toBe(
+      'nodes.json: Node ip-10-16-3-17.us-west-2.compute.internal (document 1, items[0]): metadata.labels.rack: ' +
+        'expected a string, got 3',
+    );
+  });
+
+  it('control characters from the export, escaped in messages and read lines', () => {
+    const evil = node({ name: '\u001b]0;pwned\u0007' });
+    const { creationTimestamp: _, ...metadata } = evil.metadata;
+    expect(errorOf(() => new ClusterBuilder().addObject({ ...evil, metadata }, item(0, 'nodes.json'))).message).toBe(
+      'nodes.json: Node \\x1b]0;pwned\\x07 (document 1, items[0]): metadata.creationTimestamp: ' +
+        'expected a string (required), got nothing',
+    );
+    const builder = new ClusterBuilder();
+    builder.addObject(
+      { apiVersion: 'v1', kind: '\u001b[2JService\u202e', metadata: { name: 'x' } },
+      item(0, 'a\u0007.json'),
+    );
+    expect(builder.build().read).toEqual(['a\\x07.json: ignored: \\x1b[2JService\\u202e (1)']);
+  });
+
+  it.each([
+    [
+      'more addresses free than the block holds',
+      { AvailableIpAddressCount: 100_000, CidrBlock: '10.0.0.0/22' },
+      'Subnets[0].AvailableIpAddressCount: expected at most 1019, the usable addresses of 10.0.0.0/22 ' +
+        '(1024 less the 5 AWS reserves), got 100000',
+    ],
+    [
+      'a prefix length past /32',
+      { CidrBlock: '10.0.0.0/33' },
+      'Subnets[0].CidrBlock: expected an IPv4 CIDR block from /16 to /28 as AWS allows for a subnet, ' +
+        'such as 10.0.0.0/19, got "10.0.0.0/33"',
+    ],
+    [
+      'a block larger than a subnet can be',
+      { CidrBlock: '10.0.0.0/8' },
+      'Subnets[0].CidrBlock: expected an IPv4 CIDR block from /16 to /28 as AWS allows for a subnet, ' +
+        'such as 10.0.0.0/19, got "10.0.0.0/8"',
+    ],
+    [
+      'an IPv6 block where EC2 prints the IPv4 one',
+      { CidrBlock: '2001:db8::/64' },
+      'Subnets[0].CidrBlock: expected an IPv4 CIDR block from /16 to /28 as AWS allows for a subnet, ' +
+        'such as 10.0.0.0/19, got "2001:db8::/64"',
+    ],
+    [
+      'host bits below the prefix',
+      { CidrBlock: '10.0.1.7/24' },
+      'Subnets[0].CidrBlock: expected a network address without host bits (10.0.1.0/24), got "10.0.1.7/24"',
+    ],
+    [
+      'no IPv4 block on a subnet that is not IPv6-only',
+      { CidrBlock: undefined, Ipv6Native: false },
+      'Subnets[0].CidrBlock: expected an IPv4 CIDR block from /16 to /28 as AWS allows for a subnet, ' +
+        'such as 10.0.0.0/19 (required unless the subnet is IPv6-only: Ipv6Native true), got nothing',
+    ],
+  ])('a subnet with %s', (_, fields, message) => {
+    const bad = { Subnets: [{ ...SUBNETS.Subnets[1], ...fields }] };
+    expect(errorOf(() => new ClusterBuilder().addSubnets(bad, single('subnets.json'))).message).toBe(
+      `subnets.json: document 1: ${message}`,
+    );
+  });
+
+  it('leaves out an IPv6-only subnet told by its IPv6 block when Ipv6Native is not printed', () => {
+    const builder = new ClusterBuilder();
+    const ipv6Only = {
+      AvailabilityZone: 'us-west-2a',
+      AvailableIpAddressCount: 0,
+      Ipv6CidrBlockAssociationSet: [{ Ipv6CidrBlock: '2600:1f14:abc:de00::/64', AssociationId: 'subnet-cidr-assoc-1' }],
+      SubnetId: 'subnet-0ddd',
+      VpcId: 'vpc-0123',
+    };
+    builder.addSubnets({ Subnets: [SUBNETS.Subnets[1], ipv6Only] }, single('subnets.json'));
+    expect(builder.build().read).toEqual(['subnets.json: 1 subnet; 1 IPv6-only subnet left out']);
   });
 
   it('a quotas response without its list', () => {

@@ -6,7 +6,7 @@
 
 import { InputError } from '../input/input-error.js';
 import type { InputDocument } from '../input/scenario/document.js';
-import { fieldError, rawIdentity } from '../input/scenario/document.js';
+import { fieldError, listNames, rawIdentity } from '../input/scenario/document.js';
 import {
   NODE_CLASS_API_VERSION,
   NODE_POOL_API_VERSION,
@@ -38,6 +38,7 @@ import type {
   KarpenterInstall,
   VpcCniInstall,
 } from './cluster-state.js';
+import { escapeControlCharacters, exportError } from './export-errors.js';
 import { findKarpenterInstall, isAwsNode, parseVpcCniInstall } from './installs.js';
 import {
   EVENTS_API_VERSION,
@@ -114,7 +115,12 @@ class Tally {
       sections.push(`ignored: ${kinds}`);
     }
     const text = sections.filter((s) => s !== '').join('; ');
-    return `${file}: ${text === '' ? 'nothing podcap reads' : text}`;
+    // File names, kinds and image tags come from the export; a line is printed as it is.
+    return escapeControlCharacters(`${file}: ${text === '' ? 'nothing podcap reads' : text}`);
+  }
+
+  get countedNothing(): boolean {
+    return this.counts.size === 0 && this.duplicates === 0;
   }
 }
 
@@ -158,6 +164,14 @@ export class ClusterBuilder {
    * kind/namespace/name when known), the field path and what was expected.
    */
   addObject(object: unknown, source: ClusterSource): void {
+    try {
+      this.addKnownObject(object, source);
+    } catch (error) {
+      throw exportError(error);
+    }
+  }
+
+  private addKnownObject(object: unknown, source: ClusterSource): void {
     const document = documentOf(object, source);
     const tally = this.tallyOf(source.file);
     if (!isRecord(object)) throw fieldError(document, [], 'a Kubernetes object: a mapping with apiVersion and kind');
@@ -244,7 +258,13 @@ export class ClusterBuilder {
   /** The output of `aws ec2 describe-subnets`. */
   addSubnets(response: unknown, source: ClusterSource): void {
     const tally = this.tallyOf(source.file);
-    const { subnets, ipv6Only } = parseSubnets(documentOf(response, source), this.pool);
+    let parsed: ReturnType<typeof parseSubnets>;
+    try {
+      parsed = parseSubnets(documentOf(response, source), this.pool);
+    } catch (error) {
+      throw exportError(error);
+    }
+    const { subnets, ipv6Only } = parsed;
     for (const subnet of subnets) {
       if (this.isNew(tally, `Subnet/${subnet.id}`)) {
         this.subnets.push(subnet);
@@ -258,13 +278,36 @@ export class ClusterBuilder {
   addQuotas(response: unknown, source: ClusterSource): void {
     const tally = this.tallyOf(source.file);
     const quotas = this.quotas ?? [];
-    for (const quota of parseQuotas(documentOf(response, source), this.pool)) {
+    let parsed: ClusterQuota[];
+    try {
+      parsed = parseQuotas(documentOf(response, source), this.pool);
+    } catch (error) {
+      throw exportError(error);
+    }
+    for (const quota of parsed) {
       if (this.isNew(tally, `Quota/${quota.code}`)) {
         quotas.push(quota);
         tally.count('quota');
       }
     }
     this.quotas = quotas;
+  }
+
+  /**
+   * Null once something was read (a node, a subnet, a quota, even one read twice); else what the files
+   * held instead, for the message about an export with nothing to check.
+   */
+  nothingRead(): string | null {
+    const tallies = [...this.tallies.values()];
+    if (!tallies.every((t) => t.countedNothing)) return null;
+    const ignored = new Map<string, number>();
+    for (const tally of tallies) {
+      for (const [label, n] of tally.ignored) ignored.set(label, (ignored.get(label) ?? 0) + n);
+    }
+    const notes = tallies.flatMap((t) => t.notes);
+    const kinds = [...ignored].map(([label, n]) => `${label} (${n})`);
+    const held = [...notes, ...(kinds.length === 0 ? [] : [`ignored: ${listNames(kinds, 5)}`])];
+    return escapeControlCharacters(`nothing podcap reads${held.length === 0 ? '' : ` (${held.join('; ')})`}`);
   }
 
   /**

@@ -12,6 +12,7 @@ import {
   nonEmptyString,
   nonNegativeQuantity,
   optional,
+  QUANTITY_FIELD_EXPECTED,
   stringMap,
   taint,
   withDefault,
@@ -30,8 +31,6 @@ import type {
 } from './cluster-state.js';
 import { copyString, type StringPool } from './string-pool.js';
 
-const resourceQuantities = withDefault(z.record(z.string(), nonNegativeQuantity), {});
-
 /** cpu in millicores, memory in bytes, pods and every other resource in whole units, each rounded up. */
 function toResourceList(quantities: Readonly<Record<string, Quantity>>): ResourceList {
   let cpuMillis = 0;
@@ -45,6 +44,31 @@ function toResourceList(quantities: Readonly<Record<string, Quantity>>): Resourc
     else extended[name] = quantityToUnits(quantity);
   }
   return { cpuMillis, memoryBytes, pods, extended };
+}
+
+/** The resources the kubelet always reports, on an error of cadvisor too (pkg/kubelet/nodestatus MachineInfo). */
+const KUBELET_RESOURCES = ['cpu', 'memory', 'pods'] as const;
+
+/**
+ * `status.capacity` or `status.allocatable` of a Node. The kubelet registers its node with both (and the
+ * API server defaults allocatable to capacity, SetDefaults_NodeStatus), so an export without them was
+ * not printed by kubectl: refused rather than read as a node of 0 CPUs.
+ */
+function nodeResources(field: 'capacity' | 'allocatable') {
+  return z
+    .record(z.string(), nonNegativeQuantity, {
+      error: `a mapping of the node's ${field} resources (the kubelet always reports cpu, memory and pods)`,
+    })
+    .superRefine((resources, context) => {
+      for (const name of KUBELET_RESOURCES) {
+        if (resources[name] !== undefined) continue;
+        context.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `${QUANTITY_FIELD_EXPECTED} (the kubelet always reports cpu, memory and pods)`,
+        });
+      }
+    });
 }
 
 const nodeSchema = z.looseObject({
@@ -61,24 +85,18 @@ const nodeSchema = z.looseObject({
     }),
     { unschedulable: false, taints: [] },
   ),
-  status: withDefault(
-    z.looseObject({
-      capacity: resourceQuantities,
-      allocatable: resourceQuantities,
+  status: z.looseObject(
+    {
+      capacity: nodeResources('capacity'),
+      allocatable: nodeResources('allocatable'),
       conditions: withDefault(z.array(z.looseObject({ type: z.string(), status: z.string() })), []),
       addresses: withDefault(z.array(z.looseObject({ type: z.string(), address: z.string() })), []),
       nodeInfo: withDefault(
         z.looseObject({ osImage: withDefault(z.string(), ''), kubeletVersion: withDefault(z.string(), '') }),
         { osImage: '', kubeletVersion: '' },
       ),
-    }),
-    {
-      capacity: {},
-      allocatable: {},
-      conditions: [],
-      addresses: [],
-      nodeInfo: { osImage: '', kubeletVersion: '' },
     },
+    { error: "the node's status as kubectl prints it, with capacity and allocatable" },
   ),
 });
 

@@ -171,6 +171,10 @@ describe('readClusterExport: shapes', () => {
     ['"text"', 'a JSON string'],
     ['{"metadata": {"name": "x"}, "data": {}}', 'an object with metadata, data'],
     ['{}', 'an empty object'],
+    ['null', 'null'],
+    ['  42\n', 'a JSON number'],
+    ['true', 'true'],
+    ['{"\\u001b]0;pwned\\u0007": 1}', 'an object with \\x1b]0;pwned\\x07'],
   ])('refuses %s as an unknown shape', async (text, found) => {
     const file = write('odd.json', text);
     const error = await readError([file]);
@@ -179,6 +183,47 @@ describe('readClusterExport: shapes', () => {
       `${file}: (top level): expected the JSON of kubectl get -o json (a List or an object with kind), ` +
         `aws ec2 describe-subnets or aws service-quotas list-service-quotas, got ${found}`,
     );
+  });
+
+  it.each([
+    ['{"kind": "List", "items": {"a": {}}}', 'a mapping'],
+    ['{"items": null, "kind": "List"}', 'null'],
+    ['{"apiVersion": "v1", "items": "none"}', 'a string'],
+  ])('refuses a List whose items are not a list: %s', async (text, found) => {
+    const file = write('list.json', text);
+    expect((await readError([file])).message).toBe(`${file}: items: expected a list, got ${found}`);
+  });
+
+  it('refuses an export with nothing a doctor checks, naming its files and what they held', async () => {
+    const expected =
+      'expected Nodes, Pods, workloads, events, Karpenter objects, subnets or quotas ' +
+      '(podcap doctor --print-collect shows how to export them)';
+    const empty = write('empty.json', { apiVersion: 'v1', items: [], kind: 'List' });
+    expect((await readError([empty])).message).toBe(`${empty}: (export): ${expected}, got nothing podcap reads`);
+    const services = write('services.json', {
+      apiVersion: 'v1',
+      items: [{ apiVersion: 'v1', kind: 'Service', metadata: { name: 'api' } }],
+      kind: 'List',
+    });
+    const subnets = write('subnets.json', { Subnets: [] });
+    expect((await readError([empty, services, subnets])).message).toBe(
+      `${empty}, ${services}, ${subnets}: (export): ${expected}, got nothing podcap reads (ignored: Service (1))`,
+    );
+  });
+
+  it('reads a subset of an export: only the subnets', async () => {
+    const subnets = write('subnets.json', {
+      Subnets: [
+        {
+          AvailabilityZone: 'us-west-2a',
+          AvailableIpAddressCount: 12,
+          CidrBlock: '10.0.1.0/24',
+          SubnetId: 's',
+          VpcId: 'v',
+        },
+      ],
+    });
+    expect((await readClusterExport([subnets])).read).toEqual([`${subnets}: 1 subnet`]);
   });
 
   it('names the file and the item of a bad object in a List', async () => {
@@ -205,6 +250,9 @@ describe('readClusterExport: bad JSON is one line naming the file and where', ()
       'line 4, column 21: expected valid JSON, got the end of the file inside the top-level object',
     ],
     ['an empty file', '', 'line 1, column 1: expected valid JSON, got an empty file'],
+    ['a file of blanks', '\n  \n', 'line 3, column 1: expected valid JSON, got an empty file'],
+    ['a cut literal', 'nul', 'line 1, column 4: expected valid JSON, got the end of the file inside its first value'],
+    ['a cut number', '-', 'line 1, column 2: expected valid JSON, got a syntax error (expected a starting digit)'],
   ])('%s', async (_, text, where) => {
     const file = write('bad.json', text);
     const error = await readError([file]);
@@ -222,6 +270,18 @@ describe('readClusterExport: bad JSON is one line naming the file and where', ()
     const column = (lines[target]?.indexOf(' 7,') ?? 0) + 2;
     expect((await readError([file])).message).toMatch(
       new RegExp(`^${file}: line ${target + 1}, column ${column}: expected valid JSON, got a syntax error \\(.+\\)$`),
+    );
+  });
+});
+
+describe('readClusterExport: control characters from the export are escaped', () => {
+  it('in a file name', async () => {
+    const file = write('evil\u001b[31m.json', '{}');
+    const message = (await readError([file])).message;
+    expect(message).toBe(
+      `${join(folder, 'evil\\x1b[31m.json')}: (top level): expected the JSON of kubectl get -o json ` +
+        '(a List or an object with kind), aws ec2 describe-subnets or aws service-quotas list-service-quotas, ' +
+        'got an empty object',
     );
   });
 });

@@ -9,8 +9,10 @@ import { extname, join, resolve } from 'node:path';
 import { Assembler } from 'stream-json/core/assembler.js';
 import { jsonParser, type Token } from 'stream-json/core/parser.js';
 import { InputError, UsageError } from '../input/input-error.js';
+import { listNames } from '../input/scenario/document.js';
 import { ClusterBuilder } from './cluster-builder.js';
 import type { ClusterState } from './cluster-state.js';
+import { exportError } from './export-errors.js';
 
 /**
  * A file that is not a List is held whole once parsed: a bigger one is refused at its first top-level
@@ -99,17 +101,31 @@ function scalarValue(token: Token): unknown {
   }
 }
 
-function describeStart(token: Token): string {
+/** What a value is, from its first token. */
+function describeToken(token: Token): string {
   switch (token.name) {
+    case 'startObject':
+      return 'a mapping';
     case 'startArray':
-      return 'a JSON list';
+      return 'a list';
     case 'stringValue':
-      return 'a JSON string';
+      return 'a string';
     case 'numberValue':
-      return 'a JSON number';
+      return 'a number';
+    case 'nullValue':
+      return 'null';
+    case 'trueValue':
+      return 'true';
+    case 'falseValue':
+      return 'false';
     default:
-      return 'a JSON literal';
+      return 'a value';
   }
+}
+
+function describeStart(token: Token): string {
+  const found = describeToken(token);
+  return found.startsWith('a ') ? `a JSON ${found.slice(2)}` : found;
 }
 
 /**
@@ -156,7 +172,9 @@ class TopLevelReader {
         }
         return;
       case 'value':
-        if (this.key === 'items' && token.name === 'startArray') {
+        if (this.key === 'items') {
+          // Every kubectl List (and no other shape an export holds) has items, always a list.
+          if (token.name !== 'startArray') throw new InputError(this.file, 'items', 'a list', describeToken(token));
           this.isList = true;
           this.state = 'items';
           return;
@@ -303,10 +321,12 @@ export async function readExportFile(file: string, builder: ClusterBuilder): Pro
   const reader = new TopLevelReader(file, stats.size, (value, index) => builder.addObject(value, { file, index }));
   const parse = jsonParser(PARSER_OPTIONS);
   let offset = 0;
+  let blank = true;
   try {
     for await (const text of readText(file)) {
       for (let at = 0; at < text.length; at += PARSE_PIECE_CHARS) {
         const piece = text.slice(at, at + PARSE_PIECE_CHARS);
+        if (blank) blank = !/\S/.test(piece);
         let tokens: ReturnType<typeof parse>;
         try {
           tokens = parse(piece);
@@ -323,14 +343,30 @@ export async function readExportFile(file: string, builder: ClusterBuilder): Pro
     if (!(error instanceof Error && 'syscall' in error)) throw error;
     throw new InputError(file, '(file)', 'a readable file', errorCode(error));
   }
+  // A lone literal or number (`null`) is held until the tokenizer sees what follows it: a line end.
+  if (!reader.started) {
+    let tokens: ReturnType<typeof parse>;
+    try {
+      tokens = parse('\n');
+    } catch (error) {
+      throw await syntaxError(file, offset, error);
+    }
+    if (typeof tokens !== 'symbol') for (const token of tokens.values) reader.consume(token);
+  }
   // The tokenizer is never flushed: a top-level object that did not close is a truncated file.
   if (!reader.ended) {
     const { line, column } = await locateSyntaxError(file, Number.POSITIVE_INFINITY);
-    const found = reader.started ? 'the end of the file inside the top-level object' : 'an empty file';
+    let found = 'the end of the file inside the top-level object';
+    if (!reader.started) found = blank ? 'an empty file' : 'the end of the file inside its first value';
     throw new InputError(file, `line ${line}, column ${column}`, 'valid JSON', found);
   }
   reader.finish(builder);
 }
+
+/** The kinds a doctor reads, for the message about an export with none of them. */
+const READ_EXPECTED =
+  'Nodes, Pods, workloads, events, Karpenter objects, subnets or quotas ' +
+  '(podcap doctor --print-collect shows how to export them)';
 
 /**
  * Reads the files and folders of a cluster export (`kubectl get … -o json`, `aws ec2 describe-subnets`,
@@ -338,7 +374,15 @@ export async function readExportFile(file: string, builder: ClusterBuilder): Pro
  * Throws an InputError naming the file (and the item, field or line) of the first problem.
  */
 export async function readClusterExport(paths: readonly string[]): Promise<ClusterState> {
-  const builder = new ClusterBuilder();
-  for (const file of collectExportFiles(paths)) await readExportFile(file, builder);
-  return builder.build();
+  try {
+    const builder = new ClusterBuilder();
+    const files = collectExportFiles(paths);
+    for (const file of files) await readExportFile(file, builder);
+    // A subset is fine (only the subnets, say); an export with nothing to check is a wrong file or folder.
+    const nothing = builder.nothingRead();
+    if (nothing !== null) throw new InputError(listNames(files, 5), '(export)', READ_EXPECTED, nothing);
+    return builder.build();
+  } catch (error) {
+    throw exportError(error);
+  }
 }
