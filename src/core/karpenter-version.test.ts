@@ -1,10 +1,12 @@
 /** Karpenter releases and the behaviour each brought (capacity-models.md §5, §9). */
 import { describe, expect, it } from 'vitest';
 import {
+  EARLIEST_KARPENTER_VERSION,
   formatKarpenterVersion,
   isAtLeast,
   type KarpenterFeatures,
   karpenterFeatures,
+  karpenterVersionNote,
   LATEST_KARPENTER_VERSION,
   parseKarpenterVersion,
 } from './karpenter-version.js';
@@ -63,5 +65,39 @@ describe('karpenterFeatures at each boundary (§9)', () => {
     for (const version of ['0.28.0', '1.0.9', '1.4.99', '1.5.0', '1.5.1']) {
       expect(features(version).kubeReservedIgnoresReservedEnis).toBe(false);
     }
+  });
+});
+
+describe('karpenterVersionNote', () => {
+  function note(text: string): string | null {
+    const parsed = parseKarpenterVersion(text);
+    if (!parsed.ok) throw new Error(text);
+    return karpenterVersionNote(parsed.value);
+  }
+
+  it.each([
+    [
+      '0.1.0',
+      'Karpenter v0.1.0 is older than the releases podcap models (v0.12.0 to v1.14.1): it is simulated as v0.12.0 behaves.',
+    ],
+    [
+      '9.9.9',
+      'Karpenter v9.9.9 is newer than the releases podcap models (v0.12.0 to v1.14.1): it is simulated as v1.14.1 behaves.',
+    ],
+    [
+      '1.14.2',
+      'Karpenter v1.14.2 is newer than the releases podcap models (v0.12.0 to v1.14.1): it is simulated as v1.14.1 behaves.',
+    ],
+  ])('%s', (text, expected) => {
+    expect(note(text)).toBe(expected);
+  });
+
+  it.each(['0.12.0', '0.28.0', '1.5.1', '1.14.1'])('none for %s', (text) => {
+    expect(note(text)).toBeNull();
+  });
+
+  it('a release outside the range behaves as its nearest end does', () => {
+    expect(karpenterFeatures({ major: 0, minor: 1, patch: 0 })).toEqual(karpenterFeatures(EARLIEST_KARPENTER_VERSION));
+    expect(karpenterFeatures({ major: 9, minor: 9, patch: 9 })).toEqual(karpenterFeatures(LATEST_KARPENTER_VERSION));
   });
 });

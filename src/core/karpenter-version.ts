@@ -10,6 +10,12 @@ export interface KarpenterVersion {
 /** The newest release the research read (aws/karpenter-provider-aws tag v1.14.1); the default. */
 export const LATEST_KARPENTER_VERSION: KarpenterVersion = { major: 1, minor: 14, patch: 1 };
 
+/**
+ * The oldest release the research's version history covers (v0.12.0, VM_MEMORY_OVERHEAD, aws/karpenter-provider-aws
+ * PR #1953); every behaviour change podcap models came later, so a release before it behaves as this one does.
+ */
+export const EARLIEST_KARPENTER_VERSION: KarpenterVersion = { major: 0, minor: 12, patch: 0 };
+
 export function parseKarpenterVersion(text: string): ParseResult<KarpenterVersion> {
   const match = /^v?(\d{1,3})\.(\d{1,3})(?:\.(\d{1,4}))?(?:-[0-9A-Za-z.-]+)?$/.exec(text.trim());
   if (!match) return { ok: false, expected: 'a Karpenter version such as 1.5.1 or v1.6.0' };
@@ -25,6 +31,22 @@ export function formatKarpenterVersion(version: KarpenterVersion): string {
 
 function compare(a: KarpenterVersion, b: KarpenterVersion): number {
   return a.major - b.major || a.minor - b.minor || a.patch - b.patch;
+}
+
+/**
+ * A note for a version outside the releases podcap models, naming the one whose behaviour it simulates
+ * instead (the features of an older release are the earliest's, those of a newer one the latest's); null inside.
+ */
+export function karpenterVersionNote(version: KarpenterVersion): string | null {
+  const range = `v${formatKarpenterVersion(EARLIEST_KARPENTER_VERSION)} to v${formatKarpenterVersion(LATEST_KARPENTER_VERSION)}`;
+  const given = `Karpenter v${formatKarpenterVersion(version)}`;
+  if (compare(version, EARLIEST_KARPENTER_VERSION) < 0) {
+    return `${given} is older than the releases podcap models (${range}): it is simulated as v${formatKarpenterVersion(EARLIEST_KARPENTER_VERSION)} behaves.`;
+  }
+  if (compare(version, LATEST_KARPENTER_VERSION) > 0) {
+    return `${given} is newer than the releases podcap models (${range}): it is simulated as v${formatKarpenterVersion(LATEST_KARPENTER_VERSION)} behaves.`;
+  }
+  return null;
 }
 
 export function isAtLeast(version: KarpenterVersion, major: number, minor: number, patch: number): boolean {

@@ -146,7 +146,13 @@ function karpenterState(): ClusterState {
   const monitor: Workload = {
     kind: 'DaemonSet',
     id: { kind: 'DaemonSet', namespace: 'monitoring', name: 'node-exporter' },
-    template: podTemplate({ cpuMillis: 102, memoryMib: 180, hostNetwork: true, tolerations: [tolerations[1]] }),
+    template: podTemplate({
+      cpuMillis: 102,
+      memoryMib: 180,
+      hostNetwork: true,
+      tolerations: [tolerations[1]],
+      labels: { 'app.kubernetes.io/name': 'node-exporter' },
+    }),
     source: null,
   };
   return clusterState({
@@ -400,6 +406,22 @@ describe('scenarioYaml', () => {
     expect(head.split('\n').every((line) => line === '' || (line.startsWith('#') && line.length <= 100))).toBe(true);
     const kinds = parseAllDocuments(text).map((d) => (d.toJS() as { kind: string }).kind);
     expect(kinds).toEqual(['Scenario', 'DaemonSet', 'DaemonSet', 'Deployment']);
+  });
+
+  it('gives every apps/v1 workload the selector the API requires, and a label to a template without one', () => {
+    const { input, notes } = clusterToSimInput(karpenterState(), catalog);
+    const bare: Workload = {
+      kind: 'Deployment',
+      id: { kind: 'Deployment', namespace: 'default', name: 'bare' },
+      replicas: 1,
+      template: podTemplate({ cpuMillis: 100, memoryMib: 64 }),
+      source: null,
+    };
+    const text = scenarioYaml({ ...input, workloads: [...input.workloads, bare] }, notes);
+    expect(text).toContain(
+      '  replicas: 1\n  selector:\n    matchLabels:\n      podcap.dev/workload: bare\n  template:\n    metadata:\n      labels:\n        podcap.dev/workload: bare\n',
+    );
+    expect(text).toContain('  selector:\n    matchLabels:\n      app.kubernetes.io/name: node-exporter\n');
   });
 
   it('writes clean manifests: only the fields podcap reads, no anchors', () => {

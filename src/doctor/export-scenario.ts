@@ -360,6 +360,22 @@ function podTemplate(template: PodTemplate): Manifest {
   return out;
 }
 
+/** Labels an apps/v1 template gets when it has none, so its required selector has something to match. */
+const WORKLOAD_LABEL = 'podcap.dev/workload';
+
+/**
+ * An apps/v1 workload's template with a selector of all its labels: apps/v1 requires a non-empty
+ * spec.selector that matches the template (the API server rejects it otherwise), and the workload's own
+ * selector is not kept in the cluster state.
+ */
+function selectedTemplate(workload: Workload): { selector: Manifest; template: Manifest } {
+  const labels = isEmpty(workload.template.labels) ? { [WORKLOAD_LABEL]: workload.id.name } : workload.template.labels;
+  return {
+    selector: { matchLabels: labels },
+    template: podTemplate({ ...workload.template, labels }),
+  };
+}
+
 function workloadDocument(workload: Workload): Manifest {
   const metadata = { name: workload.id.name, namespace: workload.id.namespace };
   switch (workload.kind) {
@@ -369,16 +385,16 @@ function workloadDocument(workload: Workload): Manifest {
         apiVersion: 'apps/v1',
         kind: workload.kind,
         metadata,
-        spec: { replicas: workload.replicas, template: podTemplate(workload.template) },
+        spec: { replicas: workload.replicas, ...selectedTemplate(workload) },
       };
     case 'StatefulSet': {
       const spec: Manifest = { replicas: workload.replicas };
       put(spec, 'podManagementPolicy', workload.podManagementPolicy, workload.podManagementPolicy === 'OrderedReady');
-      spec.template = podTemplate(workload.template);
+      Object.assign(spec, selectedTemplate(workload));
       return { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata, spec };
     }
     case 'DaemonSet':
-      return { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata, spec: { template: podTemplate(workload.template) } };
+      return { apiVersion: 'apps/v1', kind: 'DaemonSet', metadata, spec: selectedTemplate(workload) };
     case 'Pod': {
       const labels = workload.template.labels;
       return {

@@ -15,6 +15,11 @@ export interface InputDocument {
   /** Position in the `items` of a `List` document; null for a document that is not a list item. */
   readonly itemIndex: number | null;
   readonly value: unknown;
+  /**
+   * The text a scalar at a path of `value` was written as (`1e400`, `.nan`), where the parser kept it;
+   * null where it did not. Messages show a number as written rather than as JavaScript reads it.
+   */
+  readonly scalarSource?: (path: readonly PropertyKey[]) => string | null;
 }
 
 /** Kinds whose objects live in a namespace, named `namespace/name` in messages. */
@@ -61,10 +66,22 @@ export function documentLabel(document: InputDocument): string {
   if (kind === null || name === null) return position(document);
   const namespaced = NAMESPACED_KINDS.has(kind) || namespace !== null;
   const qualified = namespaced ? `${namespace ?? DEFAULT_NAMESPACE}/${name}` : name;
-  return `${kind} ${qualified} (${position(document)})`;
+  return `${cut(kind)} ${cut(qualified)} (${position(document)})`;
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+
+/** Characters of a value, or of a key in a path, that a message shows before cutting it short. */
+const SHOWN_CHARACTERS = 60;
+
+function cut(text: string): string {
+  return text.length > SHOWN_CHARACTERS ? `${text.slice(0, SHOWN_CHARACTERS - 3)}...` : text;
+}
+
+/** A string as JSON, read no further than a message shows. */
+function quoted(text: string): string {
+  return JSON.stringify(text.length > SHOWN_CHARACTERS ? text.slice(0, SHOWN_CHARACTERS + 1) : text);
+}
 
 /** `spec.containers[0].resources.requests["nvidia.com/gpu"]`: dots between names, brackets for indexes and odd keys. */
 export function formatFieldPath(path: readonly PropertyKey[]): string {
@@ -73,8 +90,8 @@ export function formatFieldPath(path: readonly PropertyKey[]): string {
     .map((key, i) => {
       if (typeof key === 'number') return `[${key}]`;
       const text = String(key);
-      if (!IDENTIFIER.test(text)) return `[${JSON.stringify(text)}]`;
-      return i === 0 ? text : `.${text}`;
+      if (!IDENTIFIER.test(text)) return `[${cut(quoted(text))}]`;
+      return i === 0 ? cut(text) : `.${cut(text)}`;
     })
     .join('');
 }
@@ -89,11 +106,66 @@ export function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
   return current;
 }
 
-/** A value as a message shows it: JSON, cut short. */
+/** YAML's spelling of the numbers JSON has none for. */
+function describeNumber(value: number): string {
+  if (Number.isNaN(value)) return '.nan';
+  if (!Number.isFinite(value)) return value > 0 ? '.inf' : '-.inf';
+  return JSON.stringify(value);
+}
+
+/**
+ * Writes a value as JSON until a message has enough of it: the work is bounded by the characters
+ * shown, however large or deep the value, and a value that contains itself (a YAML alias inside its
+ * own anchor) is written `<circular>` where it recurs.
+ */
+function writeValue(value: unknown, out: string[], ancestors: Set<object>, budget: { left: number }): void {
+  const put = (text: string): void => {
+    out.push(text);
+    budget.left -= text.length;
+  };
+  if (typeof value === 'string') {
+    put(quoted(value));
+    return;
+  }
+  if (typeof value === 'number' || value === null || typeof value !== 'object') {
+    put(typeof value === 'number' ? describeNumber(value) : String(value));
+    return;
+  }
+  if (ancestors.has(value)) {
+    put('<circular>');
+    return;
+  }
+  ancestors.add(value);
+  const array = Array.isArray(value);
+  put(array ? '[' : '{');
+  let first = true;
+  for (const key of array ? value.keys() : Object.keys(value)) {
+    if (budget.left <= 0) break;
+    if (!first) put(',');
+    first = false;
+    if (!array) put(`${quoted(String(key))}:`);
+    writeValue((value as Readonly<Record<PropertyKey, unknown>>)[key], out, ancestors, budget);
+  }
+  if (budget.left > 0) put(array ? ']' : '}');
+  ancestors.delete(value);
+}
+
+/** A value as a message shows it: JSON, cut short; NaN and infinities as YAML writes them. */
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  const out: string[] = [];
+  writeValue(value, out, new Set(), { left: SHOWN_CHARACTERS + 1 });
+  return cut(out.join(''));
+}
+
+/** The value at a path of a document as a message shows it: a number as it was written, where known. */
+export function describeValueAt(document: InputDocument, path: readonly PropertyKey[]): string {
+  const value = valueAt(document.value, path);
+  if (typeof value === 'number' && document.scalarSource !== undefined) {
+    const written = document.scalarSource(path);
+    if (written !== null && written !== '') return cut(written);
+  }
+  return describeValue(value);
 }
 
 /** An InputError at a field of a document; `found` defaults to the raw value there. */
@@ -101,7 +173,7 @@ export function fieldError(
   document: InputDocument,
   path: readonly PropertyKey[],
   expected: string,
-  found: string = describeValue(valueAt(document.value, path)),
+  found: string = describeValueAt(document, path),
 ): InputError {
   return new InputError(document.file, `${documentLabel(document)}: ${formatFieldPath(path)}`, expected, found);
 }
@@ -109,6 +181,6 @@ export function fieldError(
 /** Names for a list in a message: the first few, then how many more. */
 export function listNames(names: readonly string[], limit = 8): string {
   if (names.length === 0) return 'none';
-  const shown = names.slice(0, limit).join(', ');
+  const shown = names.slice(0, limit).map(cut).join(', ');
   return names.length > limit ? `${shown}, and ${names.length - limit} more` : shown;
 }

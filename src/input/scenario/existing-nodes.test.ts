@@ -59,6 +59,7 @@ function deployment(name: string, replicas: number, podSpec: Record<string, unkn
     metadata: { name },
     spec: {
       replicas,
+      selector: { matchLabels: { app: name } },
       template: {
         metadata: { labels: { app: name } },
         spec: { containers: [{ name, resources: { requests: { cpu: '100m', memory: '128Mi' } } }], ...podSpec },

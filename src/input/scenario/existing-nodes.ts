@@ -26,7 +26,7 @@ import type {
   Taint,
 } from '../../sim/model.js';
 import { fieldError, type InputDocument, listNames, sourceRef } from './document.js';
-import { nonEmptyString, nonNegativeQuantity, optional, stringMap, taint, withDefault } from './fields.js';
+import { nonNegativeQuantity, optional, stringMap, subdomainName, taint, withDefault } from './fields.js';
 import { type ExistingNodes, resolveInstanceType } from './resolve-scenario.js';
 import { validateDocument } from './validate.js';
 
@@ -38,7 +38,7 @@ const UNMODELLED_COMPUTE_TYPES = ['fargate', 'hybrid'];
 
 const nodeSchema = z.looseObject({
   metadata: z.looseObject({
-    name: nonEmptyString,
+    name: subdomainName,
     labels: withDefault(stringMap, {}),
     deletionTimestamp: optional(z.string()),
     ownerReferences: withDefault(z.array(z.looseObject({ kind: z.string(), name: z.string() })), []),
@@ -64,7 +64,7 @@ const nodeSchema = z.looseObject({
 
 const nodeClaimSchema = z.looseObject({
   metadata: z.looseObject({
-    name: nonEmptyString,
+    name: subdomainName,
     labels: withDefault(stringMap, {}),
     deletionTimestamp: optional(z.string()),
   }),

@@ -26,6 +26,28 @@ export function withDefault<T extends z.ZodType>(schema: T, value: z.util.NoUnde
 
 export const nonEmptyString = z.string().min(1);
 
+const DNS_LABEL = /^[a-z0-9](?:[-a-z0-9]*[a-z0-9])?$/;
+
+/** apimachinery IsDNS1123Label: at most 63 lowercase letters, digits and '-', alphanumeric at both ends. */
+export function isDnsLabel(text: string): boolean {
+  return text.length <= 63 && DNS_LABEL.test(text);
+}
+
+/** apimachinery IsDNS1123Subdomain: at most 253 characters, DNS labels joined by dots. */
+export function isDnsSubdomain(text: string): boolean {
+  return text.length <= 253 && text.split('.').every((label) => DNS_LABEL.test(label));
+}
+
+/** metadata.name of most kinds, custom resources included (apimachinery NameIsDNSSubdomain). */
+export const subdomainName = z.string().refine(isDnsSubdomain, {
+  error: 'a DNS-1123 subdomain: lowercase letters, digits, "-" and ".", a letter or digit at each end, at most 253',
+});
+
+/** A namespace's name, and a StatefulSet's, whose pods' hostnames it becomes (apimachinery NameIsDNSLabel). */
+export const labelName = z.string().refine(isDnsLabel, {
+  error: 'a DNS-1123 label: lowercase letters, digits and "-", a letter or digit at each end, at most 63',
+});
+
 export const STRING_VALUE_EXPECTED = 'a string (quote values such as "true" or "1" in YAML)';
 
 /** Labels, annotations, node selectors: string to string, as the API types them. */

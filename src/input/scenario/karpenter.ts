@@ -29,6 +29,7 @@ import {
   optional,
   STRING_VALUE_EXPECTED,
   stringMap,
+  subdomainName,
   taint,
   withDefault,
 } from './fields.js';
@@ -38,7 +39,8 @@ export const NODE_POOL_API_VERSION = 'karpenter.sh/v1';
 export const NODE_CLASS_API_VERSION = 'karpenter.k8s.aws/v1';
 export const NODE_CLASS_GROUP = 'karpenter.k8s.aws';
 
-const clusterMetadata = z.looseObject({ name: nonEmptyString });
+/** Custom resources' names are DNS-1123 subdomains (apiextensions-apiserver validates ObjectMeta so). */
+const clusterMetadata = z.looseObject({ name: subdomainName });
 
 const requirement = z
   .looseObject({

@@ -34,6 +34,7 @@ kind: Deployment
 metadata:
   name: web
 spec:
+  selector: { matchLabels: { app: web } }
   template:
     metadata:
       labels: { app: web }
@@ -130,6 +131,7 @@ metadata:
   name: busybox
 spec:
   replicas: 0
+  selector: { matchLabels: { app: busybox } }
   template:
     metadata:
       labels: { app: busybox }
@@ -169,7 +171,9 @@ metadata: { name: db, namespace: data }
 spec:
   replicas: 3
   podManagementPolicy: Parallel
+  selector: { matchLabels: { app: db } }
   template:
+    metadata: { labels: { app: db } }
     spec:
       containers: [ { name: db, resources: { limits: { cpu: "2", memory: 4Gi } } } ]
 ---
@@ -177,6 +181,7 @@ apiVersion: apps/v1
 kind: DaemonSet
 metadata: { name: agent, namespace: monitoring }
 spec:
+  selector: { matchLabels: { app: agent } }
   template:
     metadata: { labels: { app: agent } }
     spec:
@@ -566,7 +571,11 @@ spec:
           apiVersion: 'apps/v1',
           kind: 'Deployment',
           metadata: { name: 'a' },
-          spec: { replicas: 2, template: { spec: { containers: [{ name: 'a' }] } } },
+          spec: {
+            replicas: 2,
+            selector: { matchLabels: { app: 'a' } },
+            template: { metadata: { labels: { app: 'a' } }, spec: { containers: [{ name: 'a' }] } },
+          },
         },
         { apiVersion: 'v1', kind: 'Service', metadata: { name: 'a' } },
       ],
@@ -575,7 +584,13 @@ spec:
       apiVersion: 'apps/v1',
       kind: 'DeploymentList',
       items: [
-        { metadata: { name: 'b', namespace: 'x' }, spec: { template: { spec: { containers: [{ name: 'b' }] } } } },
+        {
+          metadata: { name: 'b', namespace: 'x' },
+          spec: {
+            selector: { matchLabels: { app: 'b' } },
+            template: { metadata: { labels: { app: 'b' } }, spec: { containers: [{ name: 'b' }] } },
+          },
+        },
       ],
     };
     const input = parseSimInput(
@@ -611,7 +626,9 @@ spec:
 kind: Deployment
 metadata: { name: web, annotations: { note: !Ref Something } }
 spec:
+  selector: { matchLabels: { app: web } }
   template:
+    metadata: { labels: { app: web } }
     spec:
       containers:
         - name: a
@@ -1079,14 +1096,20 @@ describe('loadSimInput: files and folders', () => {
     });
   });
 
-  it('refuses a file over the size limit before reading it', () => {
+  it('refuses a file over the size limit, reading no further than one byte past it', () => {
     const big = join(root, 'big.yaml');
     writeFileSync(big, `# ${'x'.repeat(MAX_INPUT_FILE_BYTES)}\n`);
     expect(errorOf(() => loadSimInput([big], options))).toEqual({
       file: big,
       fieldPath: '(file)',
       expected: 'a file of at most 10 MiB',
-      found: `${MAX_INPUT_FILE_BYTES + 3} bytes`,
+      found: `more than ${MAX_INPUT_FILE_BYTES} bytes`,
     });
+  });
+
+  it.runIf(process.platform === 'linux')('refuses a device, whose size a stat gives as 0, without reading it', () => {
+    expect(() => loadSimInput(['/dev/zero'], options)).toThrow(
+      '/dev/zero: (file): expected a regular file, got a character device',
+    );
   });
 });

@@ -36,6 +36,7 @@ import {
   resolveNodeClass,
   resolveNodePool,
 } from './karpenter.js';
+import { checkScenarioLimits } from './limits.js';
 import { collectInputFiles, readInputSource } from './read-inputs.js';
 import { resolveScenario } from './resolve-scenario.js';
 import { parseScenarioDocument, SCENARIO_API_VERSION, type ScenarioDocument } from './scenario-document.js';
@@ -101,7 +102,7 @@ function collect(document: InputDocument, into: Collected): void {
     into.scenarios.push({ value: parseScenarioDocument(document), document });
   } else if (isWorkloadKind(kind)) {
     requireApiVersion(document, apiVersion, WORKLOAD_API_VERSIONS[kind]);
-    into.workloads.push({ value: parseWorkload(document, kind), document });
+    into.workloads.push({ value: parseWorkload(document, kind, 'manifest'), document });
   } else if (kind === 'SecurityGroupPolicy' && inGroupOf(SECURITY_GROUP_POLICY_API_VERSION)) {
     requireApiVersion(document, apiVersion, SECURITY_GROUP_POLICY_API_VERSION);
     into.policies.push({ value: parseSecurityGroupPolicy(document), document });
@@ -235,6 +236,13 @@ export function parseSimInput(sources: readonly InputSource[], options: LoadOpti
     catalog: options.catalog,
     workloads: [...addons, ...workloads].map((w) => w.id),
     nodePools: nodePools.map((p) => p.name),
+    existingNodes,
+  });
+  checkScenarioLimits(scenarioDocument.value, scenarioDocument.document, {
+    workloads: [
+      ...addons.map((workload) => ({ workload, document: null })),
+      ...collected.workloads.map((w) => ({ workload: w.value, document: w.document })),
+    ],
     existingNodes,
   });
   const nodeClasses: NodeClassSpec[] = collected.nodeClasses.map((c) => resolveNodeClass(c, scenario.subnets));

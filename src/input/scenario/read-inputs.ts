@@ -3,12 +3,13 @@
  * each file read whole up to a size that no real set of manifests reaches.
  */
 
-import { readdirSync, readFileSync, realpathSync, type Stats, statSync } from 'node:fs';
+import { readdirSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { extname, join, resolve } from 'node:path';
 import { InputError } from '../input-error.js';
+import { readLimitedText } from '../read-limited.js';
 import type { InputSource } from './split-documents.js';
 
-/** Larger inputs are refused before they are read. */
+/** Larger inputs are refused: reading stops at this many bytes and one more. */
 export const MAX_INPUT_FILE_BYTES = 10 * 1024 * 1024;
 
 const INPUT_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
@@ -66,23 +67,5 @@ export function collectInputFiles(paths: readonly string[]): string[] {
 }
 
 export function readInputSource(file: string): InputSource {
-  let size: number;
-  try {
-    size = statSync(file).size;
-  } catch (error) {
-    throw new InputError(file, '(file)', 'a readable file', errorCode(error));
-  }
-  if (size > MAX_INPUT_FILE_BYTES) {
-    throw new InputError(
-      file,
-      '(file)',
-      `a file of at most ${MAX_INPUT_FILE_BYTES / (1024 * 1024)} MiB`,
-      `${size} bytes`,
-    );
-  }
-  try {
-    return { file, text: readFileSync(file, 'utf8') };
-  } catch (error) {
-    throw new InputError(file, '(file)', 'a readable file', errorCode(error));
-  }
+  return { file, text: readLimitedText(file, MAX_INPUT_FILE_BYTES, 'file') };
 }

@@ -16,7 +16,7 @@ import type {
   WorkloadId,
   WorkloadKind,
 } from '../../sim/model.js';
-import { DEFAULT_NAMESPACE, fieldError, type InputDocument, listNames } from './document.js';
+import { DEFAULT_NAMESPACE, describeValue, fieldError, type InputDocument, listNames } from './document.js';
 import { type ScenarioDocument, TIMELINE_KINDS } from './scenario-document.js';
 
 /** What Node and NodeClaim manifests add to the Scenario (existing-nodes.ts). */
@@ -43,7 +43,7 @@ export function resolveInstanceType(catalog: CatalogIndex, document: InputDocume
   const found = catalog.lookup(name);
   if (found.status === 'found') return found.instanceType.name;
   const hint = found.suggestions.length > 0 ? ` (did you mean ${found.suggestions.join(', ')}?)` : '';
-  throw fieldError(document, path, `an instance type of the catalog${hint}`, JSON.stringify(name));
+  throw fieldError(document, path, `an instance type of the catalog${hint}`, describeValue(name));
 }
 
 /** `namespace/name` or `name` in the default namespace. */
@@ -148,7 +148,7 @@ function resolveEniConfigs(spec: ScenarioDocument['spec'], document: InputDocume
   for (const [zone, subnetId] of Object.entries(spec.vpcCni.eniConfigs)) {
     const path = ['spec', 'vpcCni', 'eniConfigs', zone];
     if (!zones.includes(zone)) {
-      throw fieldError(document, path, `a zone of spec.aws.subnets (${listNames(zones)})`, JSON.stringify(zone));
+      throw fieldError(document, path, `a zone of spec.aws.subnets (${listNames(zones)})`, describeValue(zone));
     }
     const subnet = spec.aws.subnets.find((s) => s.id === subnetId);
     if (subnet === undefined) {

@@ -5,7 +5,7 @@
 
 import { z } from 'zod';
 import { suggestNames } from '../../core/catalog.js';
-import { describeValue, fieldError, type InputDocument, valueAt } from './document.js';
+import { describeValue, describeValueAt, fieldError, type InputDocument } from './document.js';
 
 const TYPE_NAMES: Readonly<Record<string, string>> = {
   string: 'a string',
@@ -44,7 +44,10 @@ function fieldsOf(schema: unknown): string[] {
 function expectedText(issue: z.core.$ZodRawIssue): string {
   switch (issue.code) {
     case 'invalid_type':
-      return issue.input === undefined ? `${typeName(issue.expected)} (required)` : typeName(issue.expected);
+      if (issue.input === undefined) return `${typeName(issue.expected)} (required)`;
+      // NaN and the infinities (.nan, .inf, 1e400) are numbers to JavaScript, but no field takes them.
+      if (typeof issue.input === 'number' && issue.expected === 'number') return 'a finite number';
+      return typeName(issue.expected);
     case 'too_small':
       return bound(issue.origin, issue.minimum, issue.inclusive ?? true, 'least');
     case 'too_big':
@@ -78,20 +81,53 @@ function expectedText(issue: z.core.$ZodRawIssue): string {
   }
 }
 
-/** An unknown field explains a missing one, so it is reported first. */
+/** zod's own bound on every int: a field's real bound, reported at the same path, says more. */
+function isSafeIntegerBound(issue: z.core.$ZodIssue): boolean {
+  return (
+    (issue.code === 'too_big' || issue.code === 'too_small') &&
+    issue.origin === 'int' &&
+    Math.abs(Number(issue.code === 'too_big' ? issue.maximum : issue.minimum)) === Number.MAX_SAFE_INTEGER
+  );
+}
+
+/** An unknown field explains a missing one, so it is reported first; zod's safe-integer bound last. */
 function rank(issue: z.core.$ZodIssue): number {
-  return issue.code === 'unrecognized_keys' ? 0 : 1;
+  if (issue.code === 'unrecognized_keys') return 0;
+  return isSafeIntegerBound(issue) ? 2 : 1;
+}
+
+/** The first problem a schema found: where, what was expected there, and an unknown key's name when that is it. */
+export interface FirstIssue {
+  readonly path: readonly PropertyKey[];
+  readonly expected: string;
+  readonly unknownKey: string | null;
+}
+
+/** Runs a schema with the messages of this module; the output, or the issue to report. */
+export function parseWithSchema<S extends z.ZodType>(
+  schema: S,
+  value: unknown,
+): { readonly ok: true; readonly data: z.output<S> } | { readonly ok: false; readonly issue: FirstIssue } {
+  const result = schema.safeParse(value, { error: expectedText });
+  if (result.success) return { ok: true, data: result.data };
+  const [issue] = [...result.error.issues].sort((a, b) => rank(a) - rank(b));
+  if (issue === undefined) return { ok: false, issue: { path: [], expected: 'a valid document', unknownKey: null } };
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0] ?? '';
+    return { ok: false, issue: { path: [...issue.path, key], expected: issue.message, unknownKey: key } };
+  }
+  return { ok: false, issue: { path: issue.path, expected: issue.message, unknownKey: null } };
 }
 
 /** Validates a document with a schema; throws an InputError for its first issue. */
 export function validateDocument<S extends z.ZodType>(schema: S, document: InputDocument): z.output<S> {
-  const result = schema.safeParse(document.value, { error: expectedText });
-  if (result.success) return result.data;
-  const [issue] = [...result.error.issues].sort((a, b) => rank(a) - rank(b));
-  if (issue === undefined) throw fieldError(document, [], 'a valid document');
-  if (issue.code === 'unrecognized_keys') {
-    const key = issue.keys[0] ?? '';
-    throw fieldError(document, [...issue.path, key], issue.message, JSON.stringify(key));
-  }
-  throw fieldError(document, issue.path, issue.message, describeValue(valueAt(document.value, issue.path)));
+  const result = parseWithSchema(schema, document.value);
+  if (result.ok) return result.data;
+  const { path, expected, unknownKey } = result.issue;
+  throw fieldError(
+    document,
+    path,
+    expected,
+    unknownKey === null ? describeValueAt(document, path) : describeValue(unknownKey),
+  );
 }

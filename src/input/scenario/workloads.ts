@@ -5,17 +5,21 @@
  */
 
 import { z } from 'zod';
-import type { SecurityGroupPolicy, Workload, WorkloadKind } from '../../sim/model.js';
-import { DEFAULT_NAMESPACE, type InputDocument, sourceRef } from './document.js';
-import { labelSelector, nonEmptyString, optional, stringMap, withDefault } from './fields.js';
+import type { LabelSelector, SecurityGroupPolicy, Workload, WorkloadKind } from '../../sim/model.js';
+import { selectorMatches } from '../../sim/workload-pods.js';
+import { DEFAULT_NAMESPACE, fieldError, type InputDocument, sourceRef } from './document.js';
+import { labelName, labelSelector, optional, stringMap, subdomainName, withDefault } from './fields.js';
 import { podSpec, podTemplateMetadata, toPodTemplate } from './pod-template.js';
 import { validateDocument } from './validate.js';
 
 const namespacedMetadata = z.looseObject({
-  name: nonEmptyString,
-  namespace: withDefault(nonEmptyString, DEFAULT_NAMESPACE),
+  name: subdomainName,
+  namespace: withDefault(labelName, DEFAULT_NAMESPACE),
   labels: withDefault(stringMap, {}),
 });
+
+/** apps/v1 ValidateStatefulSetName: a DNS label, since each pod's hostname is the name and an ordinal. */
+const statefulSetMetadata = namespacedMetadata.extend({ name: labelName });
 
 const podTemplateSpec = z.looseObject({
   metadata: withDefault(podTemplateMetadata, { labels: {} }),
@@ -25,15 +29,18 @@ const podTemplateSpec = z.looseObject({
 /** spec.replicas is an int32 that defaults to 1 (apps/v1 defaults). */
 const replicas = withDefault(z.int().min(0).max(2_147_483_647), 1);
 
+const selector = optional(labelSelector);
+
 const replicatedSchema = z.looseObject({
   metadata: namespacedMetadata,
-  spec: z.looseObject({ replicas, template: podTemplateSpec }),
+  spec: z.looseObject({ replicas, selector, template: podTemplateSpec }),
 });
 
 const statefulSetSchema = z.looseObject({
-  metadata: namespacedMetadata,
+  metadata: statefulSetMetadata,
   spec: z.looseObject({
     replicas,
+    selector,
     podManagementPolicy: withDefault(z.enum(['OrderedReady', 'Parallel']), 'OrderedReady'),
     template: podTemplateSpec,
   }),
@@ -41,7 +48,7 @@ const statefulSetSchema = z.looseObject({
 
 const daemonSetSchema = z.looseObject({
   metadata: namespacedMetadata,
-  spec: z.looseObject({ template: podTemplateSpec }),
+  spec: z.looseObject({ selector, template: podTemplateSpec }),
 });
 
 const podSchema = z.looseObject({ metadata: namespacedMetadata, spec: podSpec });
@@ -67,12 +74,61 @@ export function isWorkloadKind(kind: string): kind is WorkloadKind {
   return Object.hasOwn(WORKLOAD_API_VERSIONS, kind);
 }
 
-export function parseWorkload(document: InputDocument, kind: WorkloadKind): Workload {
+/**
+ * Where a workload comes from: a manifest as written, which the API server would still validate on
+ * create, or an object read back from a cluster, which it has validated already.
+ */
+export type WorkloadOrigin = 'manifest' | 'cluster';
+
+/**
+ * The apps/v1 rule on spec.selector (apps/validation ValidateDeploymentSpec, ValidateReplicaSetSpec,
+ * ValidateStatefulSetSpec, ValidateDaemonSetSpec): required, not empty, and matching the template's labels.
+ */
+function checkSelector(
+  document: InputDocument,
+  selector: LabelSelector | undefined,
+  templateLabels: Readonly<Record<string, string>>,
+): void {
+  if (selector === undefined) {
+    throw fieldError(
+      document,
+      ['spec', 'selector'],
+      "a label selector that matches the template's labels (apps/v1 requires one)",
+    );
+  }
+  if (Object.keys(selector.matchLabels).length === 0 && selector.matchExpressions.length === 0) {
+    throw fieldError(
+      document,
+      ['spec', 'selector'],
+      'matchLabels or matchExpressions (apps/v1 refuses an empty selector)',
+    );
+  }
+  if (!selectorMatches(selector, templateLabels)) {
+    throw fieldError(
+      document,
+      ['spec', 'template', 'metadata', 'labels'],
+      'labels that spec.selector matches (apps/v1: "`selector` does not match template `labels`")',
+    );
+  }
+}
+
+export function parseWorkload(
+  document: InputDocument,
+  kind: WorkloadKind,
+  origin: WorkloadOrigin = 'cluster',
+): Workload {
   const source = sourceRef(document);
+  const selectorRule = (
+    selector: LabelSelector | undefined,
+    templateLabels: Readonly<Record<string, string>>,
+  ): void => {
+    if (origin === 'manifest') checkSelector(document, selector, templateLabels);
+  };
   switch (kind) {
     case 'Deployment':
     case 'ReplicaSet': {
       const { metadata, spec } = validateDocument(replicatedSchema, document);
+      selectorRule(spec.selector, spec.template.metadata.labels);
       return {
         kind,
         id: { kind, namespace: metadata.namespace, name: metadata.name },
@@ -83,6 +139,7 @@ export function parseWorkload(document: InputDocument, kind: WorkloadKind): Work
     }
     case 'StatefulSet': {
       const { metadata, spec } = validateDocument(statefulSetSchema, document);
+      selectorRule(spec.selector, spec.template.metadata.labels);
       return {
         kind,
         id: { kind, namespace: metadata.namespace, name: metadata.name },
@@ -94,6 +151,7 @@ export function parseWorkload(document: InputDocument, kind: WorkloadKind): Work
     }
     case 'DaemonSet': {
       const { metadata, spec } = validateDocument(daemonSetSchema, document);
+      selectorRule(spec.selector, spec.template.metadata.labels);
       return {
         kind,
         id: { kind, namespace: metadata.namespace, name: metadata.name },
