@@ -6,6 +6,7 @@
 import { formatDuration } from '../core/duration.js';
 import { formatKarpenterVersion } from '../core/karpenter-version.js';
 import { SIZED_RESOURCES } from './karpenter/pools.js';
+import type { TimelineAction } from './model.js';
 import { quotaCode, quotaErrorCode } from './quota.js';
 import type { Finding, Severity } from './result.js';
 import type { FailedAddressRequest, RunawayRecord, RunRecord } from './simulate.js';
@@ -272,6 +273,19 @@ export function collectFindings(record: RunRecord): Finding[] {
       null,
     );
   }
+  for (const entry of scenario.timeline) {
+    // The run stops at its duration (Engine.run): a later entry never happens. A note, not a warning:
+    // --duration shortens runs on purpose.
+    if (entry.atMs <= scenario.durationMs) continue;
+    add(
+      'TIMELINE_AFTER_END',
+      'info',
+      `spec.timeline entry at ${formatDuration(entry.atMs)} (${timelineAction(entry.action)}) is after the end of the ` +
+        `run at ${formatDuration(scenario.durationMs)}, so it is not applied. Fix: make spec.duration (or --duration) ` +
+        `at least ${formatDuration(entry.atMs)}, or move the entry earlier.`,
+      null,
+    );
+  }
   if (record.input.nodePools.length > 0 && scenario.karpenter === null) {
     add(
       'KARPENTER_NOT_SIMULATED',
@@ -338,6 +352,18 @@ function nodePoolFindings(record: RunRecord, add: AddFinding): void {
 
 function kibibytes(bytes: number): string {
   return `${Math.round(bytes / 1024).toLocaleString('en-US')}Ki`;
+}
+
+/** A timeline entry's action as the Scenario states it. */
+function timelineAction(action: TimelineAction): string {
+  switch (action.type) {
+    case 'scale-workload':
+      return `scale ${action.target.kind} ${action.target.namespace}/${action.target.name} to ${action.replicas}`;
+    case 'delete-workload':
+      return `delete ${action.target.kind} ${action.target.namespace}/${action.target.name}`;
+    case 'scale-node-group':
+      return `scale node group ${action.nodeGroup} to ${action.desired}`;
+  }
 }
 
 /** `Deployment/default/web` as `Deployment default/web`. */
@@ -451,6 +477,24 @@ function karpenterFindings(record: RunRecord, add: AddFinding): void {
         `NodePool ${pool} reached its limits (${limits}): Karpenter left ${plural(info.pods, 'pod')} Pending ` +
           `("all available instance types exceed limits"). Fix: raise spec.limits or add a NodePool.`,
         info.atMs,
+      );
+    }
+
+    for (const p of karpenter.podlessPools) {
+      const why =
+        p.source === 'eni-limited'
+          ? `RESERVED_ENIS=${karpenter.settings.reservedEnis} is not below the ENIs of any of its ${plural(p.types, 'instance type')} ` +
+            `(${p.maxEnis} at most), so Karpenter counts 0 pods for each`
+          : `its EC2NodeClass gives the kubelet maxPods 0, so Karpenter counts 0 pods for each of its ${plural(p.types, 'instance type')}`;
+      const fix =
+        p.source === 'eni-limited'
+          ? 'set RESERVED_ENIS to the ENIs pods cannot use (1 for custom networking or security groups for pods)'
+          : 'set spec.kubelet.maxPods above 0 or leave it out';
+      add(
+        'NODEPOOL_NO_PODS',
+        'error',
+        `NodePool ${p.nodePool} launches nothing: ${why}, and every pod needs a pods slot. Fix: ${fix}.`,
+        null,
       );
     }
 

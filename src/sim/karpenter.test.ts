@@ -246,3 +246,40 @@ describe('Karpenter provisioning and disruption', () => {
     expect(Object.fromEntries(perZone)).toEqual({ a: 3, b: 3, c: 3 });
   });
 });
+
+describe('RESERVED_ENIS at or above the ENIs of every type', () => {
+  // ENILimitedPods floors the usable ENIs at 0 and counts 0 pods (karpenter-provider-aws types.go, its test
+  // "should reserve ENIs when aws.reservedENIs is set and not go below 0 ENIs in max-pods calculation").
+  const input = simInput(
+    {
+      karpenter: karpenterSettings({ reservedEnis: 64 }),
+      nodes: [{ instanceType: 'm5.large', count: 1, nodePool: 'default', zone: null, capacityType: 'on-demand' }],
+    },
+    [deployment('web', 2, podTemplate({ cpuMillis: 100 }))],
+    {
+      nodePools: [
+        nodePool('default', {
+          requirements: [requirement('node.kubernetes.io/instance-type', 'In', ['m5.large', 'm5.xlarge'])],
+        }),
+      ],
+      nodeClasses: [nodeClass(['subnet-a'])],
+    },
+  );
+
+  it('leaves the existing node NotReady with maxPods 0, launches nothing, and says so', () => {
+    const result = run(input, false);
+    expect(result.nodes).toMatchObject({ launched: 0, atEnd: 1 });
+    const node = result.findings.find((f) => f.code === 'NODE_LAUNCH_FAILED');
+    expect(node?.message).toContain(
+      'nodePool/default (m5.large): RESERVED_ENIS=64 is not below the 3 ENIs of m5.large, so Karpenter counts 0 pods',
+    );
+    expect(node?.message).toContain('the node stays NotReady');
+    const pool = result.findings.find((f) => f.code === 'NODEPOOL_NO_PODS');
+    expect(pool?.message).toContain(
+      'NodePool default launches nothing: RESERVED_ENIS=64 is not below the ENIs of any of its 2 instance types (4 at most)',
+    );
+    // No DaemonSet pod for a node that is not Ready, so none is Pending "1 of 0".
+    expect(result.workloads.find((w) => w.name === 'aws-node')).toMatchObject({ desired: 0, pending: 0 });
+    expect(result.workloads.find((w) => w.name === 'web')).toMatchObject({ desired: 2, pending: 2 });
+  });
+});

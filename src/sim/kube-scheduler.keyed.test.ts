@@ -29,7 +29,11 @@ interface NodeSpec {
   readonly rack: string | null;
 }
 
-type Step = { readonly kind: 'pod'; readonly template: number } | { readonly kind: 'remove'; readonly pick: number };
+type Step =
+  | { readonly kind: 'pod'; readonly template: number }
+  | { readonly kind: 'remove'; readonly pick: number }
+  /** Nodes leave the list, as a node group scaled down leaves them: their pods go with them. */
+  | { readonly kind: 'shrink'; readonly keep: number };
 
 const spread = (
   topologyKey: string,
@@ -109,10 +113,25 @@ function run(specs: readonly NodeSpec[], joinAt: number, steps: readonly Step[],
   const random = createRandom(11);
   const bound: [SchedulerPod, SchedulerNode][] = [];
   const out: number[] = [];
-  // The list grows once mid-run, as an engine's does when nodes join: a new array each time.
+  const gone = new Set<SchedulerNode>();
+  // The list grows once mid-run, as an engine's does when nodes join, and shrinks: a new array each time.
   let nodes = all.slice(0, joinAt);
   steps.forEach((step, index) => {
-    if (index === Math.floor(steps.length / 2)) nodes = [...all];
+    if (index === Math.floor(steps.length / 2)) nodes = all.filter((node) => !gone.has(node));
+    if (step.kind === 'shrink') {
+      if (nodes.length <= 1) return;
+      const left = nodes.slice(0, 1 + (step.keep % (nodes.length - 1)));
+      for (const node of nodes.slice(left.length)) gone.add(node);
+      for (let k = bound.length - 1; k >= 0; k -= 1) {
+        const [pod, node] = bound[k] as [SchedulerPod, SchedulerNode];
+        if (!gone.has(node)) continue;
+        bound.splice(k, 1);
+        removePodFromNode(node, pod);
+        topology.onUnbind(pod, node);
+      }
+      nodes = left;
+      return;
+    }
     if (step.kind === 'remove') {
       if (bound.length === 0) return;
       const [pod, node] = bound.splice(step.pick % bound.length, 1)[0] as [SchedulerPod, SchedulerNode];
@@ -134,6 +153,7 @@ function run(specs: readonly NodeSpec[], joinAt: number, steps: readonly Step[],
       out.push(-1);
       return;
     }
+    if (!nodes.includes(result.node)) throw new Error(`${pod.key} went to ${result.node?.name}, not in the list`);
     addPodToNode(result.node, pod);
     topology.onBind(pod, result.node);
     bound.push([pod, result.node]);
@@ -152,8 +172,9 @@ const nodeSpec: fc.Arbitrary<NodeSpec> = fc.record({
 });
 
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('pod' as const), template: fc.nat(TEMPLATES.length - 1) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('remove' as const), pick: fc.nat(1000) }) },
+  { weight: 8, arbitrary: fc.record({ kind: fc.constant('pod' as const), template: fc.nat(TEMPLATES.length - 1) }) },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('remove' as const), pick: fc.nat(1000) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('shrink' as const), keep: fc.nat(1000) }) },
 );
 
 describe('kube-scheduler on an engine node list', () => {
@@ -181,7 +202,11 @@ describe('kube-scheduler on an engine node list', () => {
       rack: null,
     }));
     const steps: Step[] = Array.from({ length: 600 }, (_, i) =>
-      i % 7 === 6 ? { kind: 'remove', pick: i * 31 } : { kind: 'pod', template: i % 3 },
+      i === 400
+        ? { kind: 'shrink', keep: 9 }
+        : i % 7 === 6
+          ? { kind: 'remove', pick: i * 31 }
+          : { kind: 'pod', template: i % 3 },
     );
     expect(run(specs, 200, steps, true)).toEqual(run(specs, 200, steps, false));
   });

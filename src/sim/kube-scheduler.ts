@@ -766,7 +766,9 @@ export function schedulePod(
   const local = plan.local;
   const hard = plan.hard.length > 0 ? plan.hard : null;
   const minCache = hard === null ? NO_MINIMA : new Map<HardConstraint, number>();
-  const start = state.nextStartNodeIndex;
+  // The index is left from a list that may have been longer: upstream takes it modulo the current count
+  // at every node (schedule_one.go findNodesThatPassFilters, nodes[(nextStartNodeIndex+i)%numAllNodes]).
+  const start = state.nextStartNodeIndex % n;
   // The filters in profile order, and the per-node half of scoring while the node is at hand. Reasons
   // are worded only when no node passes (collectReasons).
   let found = 0;
@@ -800,7 +802,7 @@ export function schedulePod(
       } else scorer.add(found, nodes[at] as SchedulerNode, local.scoreOf(id));
       found += 1;
     }
-    state.nextStartNodeIndex = (state.nextStartNodeIndex + i) % n;
+    state.nextStartNodeIndex = (start + i) % n;
     if (found > 1 && scorer.picksByKey) {
       return {
         status: 'scheduled',
@@ -818,7 +820,7 @@ export function schedulePod(
       scorer.add(found, node, local.score(node));
       found += 1;
     }
-    state.nextStartNodeIndex = (state.nextStartNodeIndex + i) % n;
+    state.nextStartNodeIndex = (start + i) % n;
   }
   if (found === 0) {
     // Every node was examined and failed: word each one's reasons, in the same order.

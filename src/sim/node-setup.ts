@@ -100,7 +100,9 @@ export function makeNodeTemplate(spec: NodeTemplateSpec): NodeTemplate {
     }
   }
   const node = capacity.node;
-  const ready = node.status === 'ready' ? node : null;
+  const failure =
+    node.status === 'bootstrap-failed' ? node.reason : node.maxPods === 0 ? noPodsFailure(capacity, node) : null;
+  const ready = node.status === 'ready' && failure === null ? node : null;
   const extended = new Map<string, number>();
   if (node.network.podEni > 0 && spec.cni.podEni) extended.set(POD_ENI_RESOURCE, node.network.podEni);
   // The NVIDIA device plugin advertises the GPUs of G and P types.
@@ -119,7 +121,7 @@ export function makeNodeTemplate(spec: NodeTemplateSpec): NodeTemplate {
     capacityType: spec.capacityType,
     capacity,
     ready,
-    failure: node.status === 'bootstrap-failed' ? node.reason : null,
+    failure,
     labels,
     taints: spec.taints,
     allocatable: {
@@ -131,6 +133,33 @@ export function makeNodeTemplate(spec: NodeTemplateSpec): NodeTemplate {
     mismatches: capacity.mismatches,
     memoryEstimated: spec.observedMemoryBytes === null,
   };
+}
+
+/**
+ * A kubelet with maxPods 0 admits no pod, aws-node included: the VPC CNI never writes its config, so the
+ * runtime reports NetworkPluginNotReady and the node stays NotReady; Karpenter never initializes it and so
+ * never disrupts it (disruption candidates must be initialized, kubernetes-sigs/karpenter disruption/types.go).
+ */
+function noPodsFailure(capacity: NodeCapacity, node: ReadyNode): string {
+  const view = capacity.karpenter;
+  const type = capacity.config.instanceType;
+  let why = 'its kubelet has maxPods 0';
+  let fix = 'give the kubelet a maxPods above 0';
+  if (node.maxPodsSource === 'karpenter' && view.maxPodsSource === 'eni-limited') {
+    // ENILimitedPods floors the usable ENIs at 0 and then counts 0 pods, and the resolver writes that
+    // value to the kubelet (karpenter-provider-aws types.go ENILimitedPods, amifamily/resolver.go).
+    why =
+      `RESERVED_ENIS=${view.reservedEnis} is not below the ${type.maxEnis} ENIs of ${type.name}, so Karpenter counts ` +
+      '0 pods for it and writes maxPods 0 to its kubelet';
+    fix = 'set RESERVED_ENIS to the ENIs pods cannot use (1 for custom networking or security groups for pods)';
+  } else if (node.maxPodsSource === 'kubelet-setting') {
+    why = 'spec.kubelet.maxPods is 0';
+  }
+  const karpenter = capacity.config.launchedBy === 'karpenter';
+  return (
+    `${why}: the kubelet admits no pod, not even aws-node, so the CNI never starts and the node stays NotReady` +
+    `${karpenter ? '; Karpenter does not disrupt a node it never initialized' : ''}. Fix: ${fix}`
+  );
 }
 
 /** EKS names a node after its primary private address (`ip-10-0-1-5.us-west-2.compute.internal`). */

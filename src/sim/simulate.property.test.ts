@@ -113,6 +113,49 @@ describe('simulate over generated scenarios', () => {
   });
 });
 
+/**
+ * A node group above 100 nodes, where the scheduler examines a share of them from a start index that moves,
+ * scaled down by many nodes while pods are pending: the pods of the nodes gone are scheduled on a shorter list.
+ */
+const scaleDownArbitrary: fc.Arbitrary<SimInput> = fc
+  .record({
+    desired: fc.integer({ min: 100, max: 140 }),
+    scaleTo: fc.integer({ min: 0, max: 120 }),
+    replicas: fc.integer({ min: 500, max: 4000 }),
+    seed: fc.integer({ min: 0, max: 1000 }),
+  })
+  .map((s) =>
+    simInput(
+      {
+        seed: s.seed,
+        durationMs: 5 * 60_000,
+        subnets: [subnet('subnet-a', '10.0.0.0/18')],
+        nodeGroups: [nodeGroup('ng0', 'm5.large', s.desired, ['subnet-a'])],
+        timeline: [
+          at(1, {
+            type: 'scale-workload',
+            target: { kind: 'Deployment', namespace: 'default', name: 'd0' },
+            replicas: s.replicas,
+          }),
+          at(2, { type: 'scale-node-group', nodeGroup: 'ng0', desired: s.scaleTo }),
+        ],
+      },
+      [deployment('d0', 10, podTemplate({ cpuMillis: 20, memoryMib: 32 }))],
+    ),
+  );
+
+describe('simulate a large node group scaled down', () => {
+  it('never throws and keeps every invariant', () => {
+    fc.assert(
+      fc.property(scaleDownArbitrary, (input) => {
+        const { result, snapshot } = simulateWithSnapshot(input, bundledCatalog(), { recordEvents: false });
+        expectInvariants(result, snapshot);
+      }),
+      { numRuns: 8 },
+    );
+  });
+});
+
 /** Karpenter on top: NodePools over a few types, Spot and On-Demand, quotas, limits, consolidation. */
 const karpenterArbitrary: fc.Arbitrary<SimInput> = fc
   .record({

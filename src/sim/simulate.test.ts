@@ -197,3 +197,58 @@ describe('invariants of a run', () => {
     }
   });
 });
+
+describe('a node group scaled down by many nodes', () => {
+  // Above 100 nodes the scheduler's start index moves from pod to pod; it must wrap on the shorter list.
+  const input = simInput(
+    {
+      durationMs: 6 * 60_000,
+      subnets: [subnet('subnet-a', '10.0.0.0/18')],
+      nodeGroups: [nodeGroup('ng', 'm5.large', 110, ['subnet-a'])],
+      timeline: [
+        at(1, {
+          type: 'scale-workload',
+          target: { kind: 'Deployment', namespace: 'default', name: 'web' },
+          replicas: 1500,
+        }),
+        at(3, { type: 'scale-node-group', nodeGroup: 'ng', desired: 5 }),
+      ],
+    },
+    [deployment('web', 10, podTemplate({ cpuMillis: 20, memoryMib: 32 }))],
+  );
+
+  it('schedules the evicted pods on the nodes left, 27 a node', () => {
+    const { result, snapshot } = simulateWithSnapshot(input, bundledCatalog(), { recordEvents: false });
+    expect(result.nodes).toMatchObject({ atEnd: 5 });
+    expect(result.workloads.find((w) => w.name === 'web')).toMatchObject({ desired: 1500, running: 5 * 27 });
+    for (const node of snapshot.nodes) expect(node.pods).toBeLessThanOrEqual(node.allocatable.pods);
+  });
+});
+
+describe('a timeline entry after the end of the run', () => {
+  it('is not applied, and a note says so', () => {
+    const input = simInput(
+      {
+        durationMs: 20 * 60_000,
+        nodeGroups: [nodeGroup('ng', 'm5.large', 1, ['subnet-a'])],
+        timeline: [
+          at(20, { type: 'scale-node-group', nodeGroup: 'ng', desired: 2 }),
+          at(50 * 60, { type: 'scale-node-group', nodeGroup: 'ng', desired: 3 }),
+        ],
+      },
+      [],
+    );
+    const result = run(input);
+    expect(result.nodes).toMatchObject({ launched: 1 });
+    expect(result.findings.filter((f) => f.code === 'TIMELINE_AFTER_END')).toEqual([
+      {
+        code: 'TIMELINE_AFTER_END',
+        severity: 'info',
+        message:
+          'spec.timeline entry at 50h (scale node group ng to 3) is after the end of the run at 20m, so it is not ' +
+          'applied. Fix: make spec.duration (or --duration) at least 50h, or move the entry earlier.',
+        atMs: null,
+      },
+    ]);
+  });
+});

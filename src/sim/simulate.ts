@@ -10,6 +10,7 @@
 
 import type { CatalogIndex } from '../core/catalog.js';
 import type { InstanceType } from '../core/instance-type.js';
+import type { KarpenterMaxPodsSource } from '../core/karpenter-view.js';
 import { type KubeletSettings, NO_RESERVATION } from '../core/node-config.js';
 import { parseSubnetCidr } from '../network/cidr.js';
 import {
@@ -387,6 +388,13 @@ export interface KarpenterRecord {
     readonly atMs: number;
   }[];
   readonly launchErrors: readonly { readonly atMs: number; readonly origin: string; readonly message: string }[];
+  /** NodePools for each of whose types Karpenter counts 0 pods, with the most ENIs among those types. */
+  readonly podlessPools: readonly {
+    readonly nodePool: string;
+    readonly types: number;
+    readonly maxEnis: number;
+    readonly source: KarpenterMaxPodsSource;
+  }[];
 }
 
 class Engine {
@@ -933,6 +941,15 @@ class Engine {
     const wasReady = node.ready;
     node.ready = false;
     for (const pod of [...node.pods]) this.deletePod(pod, 'node terminated');
+    // A daemon pod never bound to the node goes too: the DaemonSet controller deletes unscheduled pods
+    // of nodes that no longer exist (daemon_controller.go getUnscheduledPodsWithoutNode).
+    for (const daemonSet of wasReady ? this.daemonSets : []) {
+      for (const pod of daemonSet.pods.values()) {
+        if (pod.daemonNode !== node) continue;
+        this.deletePod(pod, 'node terminated');
+        break;
+      }
+    }
     this.subnets = terminateNode(node.ipamd, this.subnets);
     this.trackSubnets();
     if (wasReady) {
@@ -2401,7 +2418,21 @@ class Engine {
     for (const [pod, failure] of k.podFailures) {
       unplaced.push({ pod, workload: failure.workload, failure, atMs: Math.max(0, failure.atMs) });
     }
-    return { settings: k.settings, runaways, unplaced, launchErrors: this.karpenterLaunchErrors };
+    // Every pod takes a pods slot, so Karpenter fits no pod on a type it counts 0 pods for (types.go ENILimitedPods).
+    const podlessPools: KarpenterRecord['podlessPools'][number][] = [];
+    for (const catalog of k.pools.catalogs) {
+      let source: KarpenterMaxPodsSource | null = null;
+      let maxEnis = 0;
+      for (const t of catalog.types) {
+        const view = k.pools.capacity(catalog.nodeClass, t.type).karpenter;
+        source = view.maxPods > 0 ? null : view.maxPodsSource;
+        if (source === null) break;
+        maxEnis = Math.max(maxEnis, t.type.maxEnis);
+      }
+      if (source !== null)
+        podlessPools.push({ nodePool: catalog.pool.name, types: catalog.types.length, maxEnis, source });
+    }
+    return { settings: k.settings, runaways, unplaced, launchErrors: this.karpenterLaunchErrors, podlessPools };
   }
 
   result(): SimResult {

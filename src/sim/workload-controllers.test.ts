@@ -116,3 +116,19 @@ describe('a bare Pod', () => {
     expect(result.stats.podsCreated).toBe(3);
   });
 });
+
+describe('a DaemonSet pod that never fitted its node', () => {
+  it('is deleted with the node, so no Pending pod outlives it (getUnscheduledPodsWithoutNode)', () => {
+    // 3 vCPU does not fit an m5.large (2 vCPU): the pod stays Pending on each node.
+    const input = simInput(
+      {
+        addons: [],
+        nodeGroups: [nodeGroup('ng', 'm5.large', 3, ['subnet-a'])],
+        timeline: [at(2, { type: 'scale-node-group', nodeGroup: 'ng', desired: 1 })],
+      },
+      [daemonSet('agent', podTemplate({ cpuMillis: 3000 }))],
+    );
+    const agent = simulate(input, bundledCatalog(), { recordEvents: false }).workloads.find((w) => w.name === 'agent');
+    expect(agent).toMatchObject({ desired: 1, running: 0, pending: 1 });
+  });
+});
