@@ -4,7 +4,7 @@
  */
 
 import { formatDuration } from '../core/duration.js';
-import { formatKarpenterVersion } from '../core/karpenter-version.js';
+import { formatKarpenterVersion, karpenterVersionNote } from '../core/karpenter-version.js';
 import { SIZED_RESOURCES } from './karpenter/pools.js';
 import type { TimelineAction } from './model.js';
 import { quotaCode, quotaErrorCode } from './quota.js';
@@ -295,6 +295,8 @@ export function collectFindings(record: RunRecord): Finding[] {
       null,
     );
   }
+  const versionNote = scenario.karpenter === null ? null : karpenterVersionNote(scenario.karpenter.version);
+  if (versionNote !== null) add('KARPENTER_NOT_SIMULATED', 'warning', versionNote, null);
   if (scenario.karpenter !== null) nodePoolFindings(record, add);
   karpenterFindings(record, add);
   for (const issue of record.settingIssues) add('VPC_CNI_SETTING_IGNORED', 'warning', `aws-node ${issue}.`, null);

@@ -283,3 +283,24 @@ describe('RESERVED_ENIS at or above the ENIs of every type', () => {
     expect(result.workloads.find((w) => w.name === 'web')).toMatchObject({ desired: 2, pending: 2 });
   });
 });
+
+describe('a Karpenter version outside the releases podcap models', () => {
+  const withVersion = (major: number, minor: number, patch: number) =>
+    run(
+      simInput(
+        { ...base, karpenter: karpenterSettings({ version: { major, minor, patch } }) },
+        [deployment('web', 1, podTemplate({ cpuMillis: 100 }))],
+        { nodePools: [nodePool('default')], nodeClasses: [nodeClass(['subnet-a'])] },
+      ),
+    ).findings.filter((f) => f.code === 'KARPENTER_NOT_SIMULATED');
+
+  it('says which release it simulates instead', () => {
+    expect(withVersion(9, 9, 9).map((f) => f.message)).toEqual([
+      'Karpenter v9.9.9 is newer than the releases podcap models (v0.12.0 to v1.14.1): it is simulated as v1.14.1 behaves.',
+    ]);
+    expect(withVersion(0, 1, 0).map((f) => f.message)).toEqual([
+      'Karpenter v0.1.0 is older than the releases podcap models (v0.12.0 to v1.14.1): it is simulated as v0.12.0 behaves.',
+    ]);
+    expect(withVersion(1, 5, 1)).toEqual([]);
+  });
+});
