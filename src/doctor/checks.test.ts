@@ -11,9 +11,9 @@ import {
   podsOnNode,
   sandboxEvent,
 } from '../test-support/cluster-state.js';
+import { findingCodes, onlyFinding } from '../test-support/doctor-findings.js';
 import { bundledCatalog } from '../test-support/fixtures.js';
 import { nodeClass, nodePool, requirement } from '../test-support/sim-input.js';
-import type { DoctorCode, DoctorFinding } from './doctor-result.js';
 import { checkIps, checkMaxPodsExceedsPodIps, checkPodsStuckNoIp, nodeIpUse } from './ip-checks.js';
 import { checkKarpenterLaunchLoop, loopWindows } from './karpenter-checks.js';
 import {
@@ -28,15 +28,9 @@ import { checkQuotaHeadroom } from './quota-checks.js';
 
 const catalog = bundledCatalog();
 
-function only(findings: readonly DoctorFinding[], code: DoctorCode): DoctorFinding {
-  const matching = findings.filter((f) => f.code === code);
-  expect(matching, `one ${code} in ${JSON.stringify(findings, null, 2)}`).toHaveLength(1);
-  return matching[0] as DoctorFinding;
-}
+const only = onlyFinding;
 
-function codes(findings: readonly DoctorFinding[]): DoctorCode[] {
-  return findings.map((f) => f.code);
-}
+const codes = findingCodes;
 
 /** An m5.large AL2023 node of a managed node group; MemTotal as measured on one (7,910,348Ki). */
 function m5LargeNodeGroupNode(

@@ -8,17 +8,13 @@ import {
   podsOnNode,
   sandboxEvent,
 } from '../test-support/cluster-state.js';
+import { onlyFinding } from '../test-support/doctor-findings.js';
 import { bundledCatalog } from '../test-support/fixtures.js';
-import type { DoctorCode, DoctorFinding } from './doctor-result.js';
 import { checkMaxPodsExceedsPodIps, checkPodsStuckNoIp } from './ip-checks.js';
 
 const catalog = bundledCatalog();
 
-function only(findings: readonly DoctorFinding[], code: DoctorCode): DoctorFinding {
-  const matching = findings.filter((f) => f.code === code);
-  expect(matching, `one ${code} in ${JSON.stringify(findings, null, 2)}`).toHaveLength(1);
-  return matching[0] as DoctorFinding;
-}
+const only = onlyFinding;
 
 /** An AL2023 node-group node of `type` at its ENI-table maxPods; allocatable is not what these checks read. */
 function node(

@@ -8,10 +8,10 @@ import {
   hostNetworkPods,
   type ResourceListSpec,
 } from '../test-support/cluster-state.js';
+import { onlyFinding } from '../test-support/doctor-findings.js';
 import { bundledCatalog } from '../test-support/fixtures.js';
 import { nodeClass, nodePool, requirement } from '../test-support/sim-input.js';
 import { diagnose } from './diagnose.js';
-import type { DoctorCode, DoctorFinding } from './doctor-result.js';
 import { checkKarpenterLaunchLoop } from './karpenter-checks.js';
 import {
   checkAllocatable,
@@ -24,11 +24,7 @@ import {
 
 const catalog = bundledCatalog();
 
-function only(findings: readonly DoctorFinding[], code: DoctorCode): DoctorFinding {
-  const matching = findings.filter((f) => f.code === code);
-  expect(matching, `one ${code} in ${JSON.stringify(findings, null, 2)}`).toHaveLength(1);
-  return matching[0] as DoctorFinding;
-}
+const only = onlyFinding;
 
 const OS_IMAGES: Readonly<Record<Exclude<AmiFamily, 'custom'>, string>> = {
   al2: 'Amazon Linux 2',
