@@ -204,8 +204,9 @@ describe('podcap simulate', () => {
 
   it('--report into a folder that does not exist fails before the run and writes nothing', () => {
     const folder = mkdtempSync(join(tmpdir(), 'podcap-report-'));
-    const result = podcap('simulate', example, '--report', join(folder, 'missing', 'report.html'));
-    expectBadInput(result, '--report: expected a file in an existing folder');
+    const file = join(folder, 'missing', 'report.html');
+    const result = podcap('simulate', example, '--report', file);
+    expectBadInput(result, `--report ${file}: expected a file in an existing folder, found no folder`);
     expect(readdirSync(folder)).toEqual([]);
   });
 

@@ -43,4 +43,17 @@ describe('podcap catalog refresh', () => {
     );
     expect(existsSync(out)).toBe(false);
   });
+
+  it('checks --out before it calls EC2', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'podcap-'));
+    let called = false;
+    const never = () => async () => {
+      called = true;
+      return {};
+    };
+    await expect(runCatalogRefresh({ region: 'eu-west-1', out: folder }, readCatalogFile(), never)).rejects.toThrow(
+      `--out ${folder}: expected a file path, found a folder`,
+    );
+    expect(called).toBe(false);
+  });
 });

@@ -2,7 +2,7 @@ import { ec2Pager, type FetchInstanceTypesPage, refreshCatalog } from '../catalo
 import type { Catalog } from '../core/catalog.js';
 import { serializeCatalog } from '../input/catalog-file.js';
 import { UsageError } from '../input/input-error.js';
-import { writeFileAtomically } from './write-file.js';
+import { checkOutputFiles, writeOutputFiles } from './write-file.js';
 
 export interface CatalogRefreshOutput {
   readonly stdout: string;
@@ -27,6 +27,9 @@ export async function runCatalogRefresh(
       `catalog refresh: --region ${JSON.stringify(region)}: expected an AWS region such as us-east-1`,
     );
   }
+  // Before the EC2 call: a path --out cannot take fails now. The catalog it refreshes may be replaced in
+  // place (it was read whole before), so it is not counted as an input here.
+  const [out] = checkOutputFiles([{ flag: '--out', file: options.out }], []);
   let refreshed: Awaited<ReturnType<typeof refreshCatalog>>;
   try {
     refreshed = await refreshCatalog({
@@ -43,7 +46,7 @@ export async function runCatalogRefresh(
   const summary =
     `${refreshed.fetched} types from EC2 in ${region}, ${refreshed.catalog.instanceTypes.length} in the catalog` +
     (refreshed.skipped.length > 0 ? `, ${refreshed.skipped.length} skipped for missing network facts` : '');
-  if (options.out === undefined) return { stdout: text, stderr: `${summary}\n`, exitCode: 0 };
-  writeFileAtomically(options.out, text);
-  return { stdout: `${options.out}: ${summary}\n`, stderr: '', exitCode: 0 };
+  if (out === undefined) return { stdout: text, stderr: `${summary}\n`, exitCode: 0 };
+  writeOutputFiles([{ output: out, text }]);
+  return { stdout: `${out.file}: ${summary}\n`, stderr: '', exitCode: 0 };
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -68,6 +68,56 @@ describe('podcap doctor on an export', () => {
     const html = readFileSync(join(out, 'doctor.html'), 'utf8');
     expect(html).toContain('"kind":"cluster"');
     expect(html).toContain('PODS_STUCK_NO_IP');
+  });
+});
+
+describe('podcap doctor: what it writes, checked before the run', () => {
+  let folder = '';
+  beforeAll(async () => {
+    folder = mkdtempSync(join(tmpdir(), 'podcap-doctor-'));
+    await writeClusterExport(folder, { nodes: 3, pods: 40 });
+  });
+
+  it('a --report that is a folder fails before anything is written: no --export-scenario left behind', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'podcap-doctor-out-'));
+    mkdirSync(join(out, 'rdir'));
+    const scenario = join(out, 'out2.yaml');
+    const result = await podcap('doctor', folder, '--export-scenario', scenario, '--report', join(out, 'rdir'));
+    expect(result).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `podcap: --report ${join(out, 'rdir')}: expected a file path, found a folder\n`,
+    });
+    expect(readdirSync(out)).toEqual(['rdir']);
+  });
+
+  it('refuses to write over one of the files it reads, or twice to one file', async () => {
+    const [input = ''] = readdirSync(folder).filter((name) => name.endsWith('.json'));
+    const file = join(folder, input);
+    const before = readFileSync(file, 'utf8');
+    expectOneLineError(
+      await podcap('doctor', folder, '--export-scenario', file),
+      `--export-scenario ${file}: expected a file that is not one of the inputs, found the input ${file}`,
+    );
+    expect(readFileSync(file, 'utf8')).toBe(before);
+    const out = join(mkdtempSync(join(tmpdir(), 'podcap-doctor-out-')), 'same.yaml');
+    expectOneLineError(
+      await podcap('doctor', folder, '--export-scenario', out, '--report', out),
+      `--report ${out}: expected a file apart from --export-scenario ${out}, found the same file`,
+    );
+  });
+
+  // A scenario holds at most 1,000,000 pods (the scenario loader's limit): larger what-ifs never start.
+  it.each([
+    [
+      ['--add-pods', '1000000', '--requests', 'cpu=1m'],
+      '--add-pods: expected a what-if of at most 1000000 pods in all',
+    ],
+    [['--scale', 'shop/api-0=2000000000'], '--scale: expected a what-if of at most 1000000 pods in all'],
+  ])('%j: exit 2 naming the flag, without running', async (flags, message) => {
+    const result = await podcap('doctor', folder, ...flags);
+    expectOneLineError(result, message);
+    expect(result.stderr).toMatch(/\(the cluster's \d+ pods come to \d+ with the changes up to this one\), got "/);
   });
 });
 

@@ -16,13 +16,14 @@ import {
 import { UsageError } from '../input/input-error.js';
 import { doctorReportData } from '../report/doctor-report.js';
 import { renderDoctorText } from '../report/doctor-text.js';
+import { renderHtmlReport } from '../report/html-report.js';
 import { simulationJson } from '../report/sim-json.js';
 import type { SimProgress } from '../sim/result.js';
 import { parseFailOn, reachesFailOn } from './fail-on.js';
 import type { CommandOutput } from './node-command.js';
 import { packageVersion } from './package-version.js';
-import { checkReportFolder, writeHtmlReport } from './report-file.js';
-import { writeFileAtomically } from './write-file.js';
+import { readReportAssets } from './report-file.js';
+import { checkOutputFiles, type OutputFile, writeOutputFiles } from './write-file.js';
 
 /** `podcap doctor` options as commander hands them over. */
 export interface DoctorCommandOptions {
@@ -49,6 +50,8 @@ export interface ClusterReaders {
 
 export interface DoctorHooks {
   readonly onProgress?: (progress: SimProgress) => void;
+  /** The catalog file the run reads, which no output may replace. */
+  readonly catalogFile?: string;
 }
 
 /** The what-if changes from --scale, --add-pods and --requests; flags checked before anything is read. */
@@ -132,8 +135,6 @@ export async function runDoctorCommand(
   if (durationMs !== undefined && changes.length === 0 && options.exportScenario === undefined) {
     throw new UsageError('--duration: only with --scale, --add-pods or --export-scenario (the what-if run)');
   }
-  if (options.report !== undefined) checkReportFolder(options.report);
-  if (options.exportScenario !== undefined) checkReportFolder(options.exportScenario, '--export-scenario');
   if (options.live && paths.length > 0) throw new UsageError('--live: reads the cluster itself; give no files');
   if (!options.live && paths.length === 0) {
     throw new UsageError('expected exported files or folders, or --live (podcap doctor --print-collect shows how)');
@@ -141,6 +142,27 @@ export async function runDoctorCommand(
   if (!options.live && (options.context !== undefined || options.vpc !== undefined)) {
     throw new UsageError(`${options.context !== undefined ? '--context' : '--vpc'}: only with --live`);
   }
+  // Every file the command writes is checked before anything is read or run, and none is written until
+  // all their texts are ready: a bad --report leaves no --export-scenario behind.
+  const wantsOutput = options.report !== undefined || options.exportScenario !== undefined;
+  const exportFiles =
+    wantsOutput && !options.live ? (await import('../cluster/read-export.js')).collectExportFiles(paths) : [];
+  const inputs = [
+    ...exportFiles.map((file) => ({ file })),
+    ...(hooks.catalogFile === undefined
+      ? []
+      : [{ file: hooks.catalogFile, label: `the catalog ${hooks.catalogFile}` }]),
+  ];
+  const outputs = checkOutputFiles(
+    [
+      { flag: '--export-scenario', file: options.exportScenario },
+      { flag: '--report', file: options.report },
+    ],
+    inputs,
+  );
+  const exportFile = outputs.find((o) => o.flag === '--export-scenario');
+  const reportFile = outputs.find((o) => o.flag === '--report');
+  const assets = reportFile === undefined ? null : readReportAssets();
 
   const index = catalog();
   const state = options.live
@@ -161,14 +183,17 @@ export async function runDoctorCommand(
       })
     : null;
 
-  if (options.exportScenario !== undefined && whatIf) {
-    writeFileAtomically(options.exportScenario, scenarioYaml(whatIf.input, whatIf.notes, { origin: state.read }));
+  const writes: { output: OutputFile; text: string }[] = [];
+  if (exportFile !== undefined && whatIf) {
+    writes.push({ output: exportFile, text: scenarioYaml(whatIf.input, whatIf.notes, { origin: state.read }) });
   }
-  if (options.report !== undefined) {
+  if (reportFile !== undefined && assets !== null) {
     const run =
       whatIf && changes.length > 0 ? { changes: whatIf.changes, input: whatIf.input, result: whatIf.result } : null;
-    writeHtmlReport(options.report, doctorReportData(state, result, run, { podcapVersion: packageVersion() }));
+    const data = doctorReportData(state, result, run, { podcapVersion: packageVersion() });
+    writes.push({ output: reportFile, text: renderHtmlReport(data, assets) });
   }
+  writeOutputFiles(writes);
   const shownWhatIf = whatIf && changes.length > 0 ? whatIf : null;
   const stdout = options.json
     ? `${JSON.stringify(doctorJson(state, result, shownWhatIf), null, 2)}\n`

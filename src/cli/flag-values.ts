@@ -1,3 +1,4 @@
+import { Environment } from '@marcbachmann/cel-js';
 import { type MemoryThreshold, parseMemoryThreshold } from '../core/eviction.js';
 import { type KarpenterVersion, parseKarpenterVersion } from '../core/karpenter-version.js';
 import type { ResourceReservation } from '../core/node-config.js';
@@ -47,9 +48,13 @@ function keyValues(flag: string, text: string, keys: readonly string[]): Map<str
   const pairs = new Map<string, string>();
   for (const part of text.split(',')) {
     const [key = '', value, ...extra] = part.split('=');
+    const expected = keys.map((k) => `${k}=VALUE`).join(',');
     if (value === undefined || extra.length > 0 || !keys.includes(key.trim())) {
-      throw new UsageError(`${flag} ${quote(text)}: expected ${keys.map((k) => `${k}=VALUE`).join(',')}`);
+      throw new UsageError(`${flag} ${quote(text)}: expected ${expected}`);
     }
+    // As `doctor --requests`: a key given twice is a typo, not "the last one wins".
+    if (pairs.has(key.trim()))
+      throw new UsageError(`${flag} ${quote(text)}: expected ${expected}, each key once (${key.trim()} twice)`);
     pairs.set(key.trim(), value.trim());
   }
   return pairs;
@@ -81,6 +86,41 @@ export function parseEvictionFlag(flag: string, text: string): MemoryThreshold {
   const threshold = parseMemoryThreshold(value);
   if (!threshold.ok) throw new UsageError(`${flag} memory.available=${quote(value)}: expected ${threshold.expected}`);
   return threshold.value;
+}
+
+/** The variables nodeadm declares for maxPodsExpression, all CEL ints (eni_max_pods.go L79-L114 @81fec2e). */
+const MAX_PODS_EXPRESSION_ENVIRONMENT = new Environment()
+  .registerVariable('default_enis', 'int')
+  .registerVariable('ips_per_eni', 'int')
+  .registerVariable('max_pods', 'int');
+
+/** Result types nodeadm takes as they are; a double or a string it converts to an int first (ConvertToType). */
+const MAX_PODS_EXPRESSION_TYPES = new Set(['int', 'uint', 'dyn']);
+
+/**
+ * nodeadm's maxPodsExpression as a flag: an expression that does not compile (a syntax error, an unknown
+ * variable, no such overload) is refused here, though nodeadm would silently fall back to the standard
+ * value (capacity-models.md §2.4), because on the command line it is a typo. So is a result type other
+ * than int: write int(…) for nodeadm's conversion. An expression that compiles and fails when evaluated
+ * (a division by zero, a result out of range) keeps nodeadm's fallback, as it does in a node's config.
+ */
+export function parseMaxPodsExpressionFlag(flag: string, text: string): string {
+  const expected = 'a CEL expression over default_enis, ips_per_eni and max_pods such as "max_pods + 2"';
+  if (text.trim() === '') throw new UsageError(`${flag} "": expected ${expected}`);
+  const checked = MAX_PODS_EXPRESSION_ENVIRONMENT.check(text);
+  if (!checked.valid) {
+    const error = checked.error;
+    const kind = error?.name === 'ParseError' ? 'a syntax error' : 'a type error';
+    const at = error?.range === undefined ? '' : ` at column ${error.range.start + 1}`;
+    const reason = error?.summary ?? (error?.message ?? '').split('\n')[0] ?? '';
+    throw new UsageError(`${flag} ${quote(text)}: expected ${expected}, got ${kind}${at}: ${reason}`);
+  }
+  const type = checked.type ?? 'dyn';
+  if (!MAX_PODS_EXPRESSION_TYPES.has(type)) {
+    const hint = type === 'double' || type === 'string' ? ' (write int(…) for the conversion nodeadm would make)' : '';
+    throw new UsageError(`${flag} ${quote(text)}: expected an expression of CEL type int, got ${type}${hint}`);
+  }
+  return text;
 }
 
 export function quote(text: string): string {

@@ -9,6 +9,7 @@ import { registerExporterCommand } from './exporter-command.js';
 import { type IpsCommandOptions, runIpsCommand } from './ips-command.js';
 import { type NodeCommandOptions, runNodeCommand } from './node-command.js';
 import { packageVersion } from './package-version.js';
+import { dropNodeVersionSupportWarning } from './process-warnings.js';
 import { createProgressBar } from './progress.js';
 import { registerServeCommand } from './serve-command.js';
 import { runSimulateCommand, type SimulateCommandOptions } from './simulate-command.js';
@@ -45,6 +46,7 @@ const collect = (value: string, previous: readonly string[] = []): string[] => [
 
 /** Runs one podcap command line; returns the exit code. Never throws for bad input. */
 export async function main(argv: readonly string[], io: Io): Promise<number> {
+  dropNodeVersionSupportWarning();
   let exitCode = 0;
   const program = new Command('podcap')
     .description(
@@ -71,7 +73,8 @@ ${EXIT_CODES}`,
     );
 
   // --catalog FILE on every command, else the bundled catalog.
-  const readCatalog = () => readCatalogFile(program.opts<{ catalog?: string }>().catalog ?? BUNDLED_CATALOG_PATH);
+  const catalogFile = () => program.opts<{ catalog?: string }>().catalog ?? BUNDLED_CATALOG_PATH;
+  const readCatalog = () => readCatalogFile(catalogFile());
   const loadCatalog = () => indexCatalog(readCatalog());
   const terminal = io.terminal;
   const quiet = () => program.opts<{ quiet?: boolean }>().quiet === true;
@@ -218,7 +221,9 @@ Examples:
   podcap simulate examples/karpenter-spot-quota-and-warm-pool --report spot-quota.html --quiet`,
     )
     .action((paths: string[], options: SimulateCommandOptions) => {
-      const result = withProgress((hooks) => runSimulateCommand(paths, options, loadCatalog(), hooks));
+      const result = withProgress((hooks) =>
+        runSimulateCommand(paths, options, loadCatalog(), { ...hooks, catalogFile: catalogFile() }),
+      );
       print(result.stdout, options.json === true);
       exitCode = result.exitCode;
     });
@@ -256,7 +261,7 @@ Examples:
     )
     .action(async (paths: string[], options: DoctorCommandOptions) => {
       const result = await withProgress((hooks) =>
-        runDoctorCommand(paths, options, loadCatalog, CLUSTER_READERS, hooks),
+        runDoctorCommand(paths, options, loadCatalog, CLUSTER_READERS, { ...hooks, catalogFile: catalogFile() }),
       );
       print(result.stdout, options.json === true || options.printCollect === true);
       exitCode = result.exitCode;

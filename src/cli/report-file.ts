@@ -1,10 +1,9 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from '../input/input-error.js';
 import { type ReportAssets, renderHtmlReport } from '../report/html-report.js';
 import type { ReportData } from '../report/report-data.js';
-import { writeFileAtomically } from './write-file.js';
+import { type OutputFile, resolveOutputFile, writeOutputFiles } from './write-file.js';
 
 // Two levels below the package root both as src/cli and as dist/cli; the front-end is built by Vite.
 const ASSET_DIR = new URL('../../dist/web/report/', import.meta.url);
@@ -19,16 +18,12 @@ export function readReportAssets(): ReportAssets {
   return { script: readFileSync(script, 'utf8'), style: readFileSync(style, 'utf8') };
 }
 
-/** Writes the self-contained HTML report, whole or not at all. */
-export function writeHtmlReport(file: string, data: ReportData): void {
-  writeFileAtomically(file, renderHtmlReport(data, readReportAssets()));
-}
-
-/** Fails before a long run, not after it, when a file could not be written where asked. */
-export function checkReportFolder(file: string, flag = '--report'): void {
-  if (file === '') throw new UsageError(`${flag}: expected a file name, got ""`);
-  const folder = dirname(resolve(file));
-  if (!existsSync(folder) || !statSync(folder).isDirectory()) {
-    throw new UsageError(`${flag}: expected a file in an existing folder, got "${file}" (no folder ${folder})`);
-  }
+/** Writes the self-contained HTML report, whole or not at all (see write-file.ts for what a path may be). */
+export function writeHtmlReport(
+  file: string | OutputFile,
+  data: ReportData,
+  assets: ReportAssets = readReportAssets(),
+): void {
+  const output = typeof file === 'string' ? resolveOutputFile('--report', file) : file;
+  writeOutputFiles([{ output, text: renderHtmlReport(data, assets) }]);
 }

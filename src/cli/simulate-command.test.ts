@@ -1,4 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { lstatSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { BUNDLED_CATALOG_PATH } from '../input/catalog-file.js';
 import { UsageError } from '../input/input-error.js';
 import { bundledCatalog } from '../test-support/fixtures.js';
 import { main } from './main.js';
@@ -60,6 +65,39 @@ describe('podcap simulate: flags', () => {
       expect(help).toContain(flag);
     }
     expect(help).toContain(`podcap simulate ${EXAMPLE}`);
+  });
+});
+
+describe('podcap simulate: --report is checked before the run', () => {
+  it('refuses to write the report over an input file; the scenario stays as it was', async () => {
+    const scenario = `${EXAMPLE}/scenario.yaml`;
+    const before = readFileSync(scenario, 'utf8');
+    expectOneLineUsageError(
+      await podcap('simulate', EXAMPLE, '--report', scenario),
+      `--report ${scenario}: expected a file that is not one of the inputs, found the input ${scenario}`,
+    );
+    expect(readFileSync(scenario, 'utf8')).toBe(before);
+  });
+
+  it('refuses a folder, a FIFO and the catalog before it runs', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'podcap-simulate-'));
+    expectOneLineUsageError(
+      await podcap('simulate', EXAMPLE, '--report', folder),
+      `--report ${folder}: expected a file path, found a folder`,
+    );
+    const fifo = join(folder, 'report.html');
+    execFileSync('mkfifo', [fifo]);
+    expectOneLineUsageError(
+      await podcap('simulate', EXAMPLE, '--report', fifo),
+      `--report ${fifo}: expected a regular file (or a new one), found a FIFO`,
+    );
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+    const catalog = join(folder, 'catalog.json');
+    writeFileSync(catalog, readFileSync(BUNDLED_CATALOG_PATH));
+    expectOneLineUsageError(
+      await podcap('--catalog', catalog, 'simulate', EXAMPLE, '--report', catalog),
+      `--report ${catalog}: expected a file that is not one of the inputs, found the catalog ${catalog}`,
+    );
   });
 });
 

@@ -2,6 +2,7 @@ import type { CatalogIndex } from '../core/catalog.js';
 import { parseDuration } from '../core/duration.js';
 import { UsageError } from '../input/input-error.js';
 import { loadSimInput } from '../input/scenario/load.js';
+import { collectInputFiles } from '../input/scenario/read-inputs.js';
 import { buildReportData } from '../report/report-data.js';
 import { simulationJson } from '../report/sim-json.js';
 import { renderSimulationText } from '../report/sim-text.js';
@@ -10,7 +11,8 @@ import { simulate } from '../sim/simulate.js';
 import { parseFailOn, reachesFailOn } from './fail-on.js';
 import type { CommandOutput } from './node-command.js';
 import { packageVersion } from './package-version.js';
-import { checkReportFolder, writeHtmlReport } from './report-file.js';
+import { readReportAssets, writeHtmlReport } from './report-file.js';
+import { checkOutputFiles } from './write-file.js';
 
 /** `podcap simulate` options as commander hands them over. */
 export interface SimulateCommandOptions {
@@ -25,6 +27,8 @@ export interface SimulateCommandOptions {
 /** What the command may do besides returning its output: report progress while it runs. */
 export interface SimulateHooks {
   readonly onProgress?: (progress: SimProgress) => void;
+  /** The catalog file the run reads, which --report must not replace. */
+  readonly catalogFile?: string;
 }
 
 function parseSeed(text: string | undefined): number | null {
@@ -43,12 +47,6 @@ function parseDurationFlag(text: string | undefined): number | null {
   return duration.value;
 }
 
-function parseReportFile(file: string | undefined): string | null {
-  if (file === undefined) return null;
-  checkReportFolder(file);
-  return file;
-}
-
 /** Loads the files and folders, runs the simulation and renders it; exit 1 when a finding reaches --fail-on. */
 export function runSimulateCommand(
   paths: readonly string[],
@@ -59,7 +57,15 @@ export function runSimulateCommand(
   const failOn = parseFailOn(options.failOn);
   const seed = parseSeed(options.seed);
   const durationMs = parseDurationFlag(options.duration);
-  const reportFile = parseReportFile(options.report);
+  // Checked before the run: a path --report cannot take, or one of the inputs, fails now, not after it.
+  const inputs = [
+    ...(options.report === undefined ? [] : collectInputFiles(paths).map((file) => ({ file }))),
+    ...(hooks.catalogFile === undefined
+      ? []
+      : [{ file: hooks.catalogFile, label: `the catalog ${hooks.catalogFile}` }]),
+  ];
+  const [reportFile = null] = checkOutputFiles([{ flag: '--report', file: options.report }], inputs);
+  const assets = reportFile === null ? null : readReportAssets();
   const loaded = loadSimInput(paths, { catalog });
   const input = {
     ...loaded,
@@ -74,8 +80,8 @@ export function runSimulateCommand(
     recordEvents: events || reportFile !== null,
     ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
   });
-  if (reportFile !== null) {
-    writeHtmlReport(reportFile, buildReportData(result, input, { podcapVersion: packageVersion() }));
+  if (reportFile !== null && assets !== null) {
+    writeHtmlReport(reportFile, buildReportData(result, input, { podcapVersion: packageVersion() }), assets);
   }
   const stdout = options.json
     ? `${JSON.stringify(simulationJson(result, { events }), null, 2)}\n`

@@ -93,6 +93,31 @@ export const WHAT_IF_DEPLOYMENT = 'podcap-what-if';
 const MAX_REPLICAS = 2_147_483_647;
 const MAX_ADDED_PODS = 1_000_000;
 
+/**
+ * Pods a what-if may have in all (the cluster's and the changes'): the scenario loader's limit on a
+ * Scenario's pods (MAX_SCENARIO_PODS, being added in src/input/scenario/limits.ts; import it here once it
+ * is in), so that what --export-scenario writes loads again and a run stays within memory and seconds.
+ */
+export const MAX_WHAT_IF_PODS = 1_000_000;
+
+/** Pods the workloads ask for at their largest: replicas (the timeline's too) and bare pods; DaemonSets follow the nodes. */
+function podsAsked(input: SimInput): number {
+  const largest = new Map<string, number>();
+  for (const workload of input.workloads) {
+    const key = workloadKey(workload.id);
+    if (workload.kind === 'Pod') largest.set(key, 1);
+    else if (workload.kind !== 'DaemonSet') largest.set(key, workload.replicas);
+  }
+  for (const entry of input.scenario.timeline) {
+    if (entry.action.type !== 'scale-workload') continue;
+    const key = workloadKey(entry.action.target);
+    largest.set(key, Math.max(largest.get(key) ?? 0, entry.action.replicas));
+  }
+  let total = 0;
+  for (const pods of largest.values()) total += pods;
+  return total;
+}
+
 const SCALE_EXPECTED = 'NAMESPACE/NAME=3x or =N';
 
 /** kubectl's names for the kinds, case-insensitive. */
@@ -1162,6 +1187,15 @@ export function applyChanges(
   const described: string[] = [];
   const scaled = new Set<string>();
   const when = atMs === 0 ? '' : ` at ${formatDuration(atMs)}`;
+  const before = podsAsked(input);
+  let total = before;
+  // Checked change by change, before anything runs: a what-if of 2 billion pods would run out of memory.
+  const checkTotal = (flag: string, text: string): void => {
+    if (total <= MAX_WHAT_IF_PODS) return;
+    throw flagUsageError(flag, text, {
+      expected: `a what-if of at most ${MAX_WHAT_IF_PODS} pods in all, a scenario's limit (the cluster's ${before} pods come to ${total} with the changes up to this one)`,
+    });
+  };
   const setReplicas = (target: WorkloadId, index: number, replicas: number): void => {
     if (atMs === 0) {
       const workload = workloads[index];
@@ -1186,11 +1220,15 @@ export function applyChanges(
       }
       scaled.add(key);
       const replicas = scaledReplicas(target.replicas, change.amount);
+      total += replicas - target.replicas;
+      checkTotal('--scale', change.text);
       setReplicas(target.id, workloads.indexOf(target), replicas);
       described.push(
         `${target.kind} ${target.id.namespace}/${target.id.name} from ${target.replicas} to ${replicas} replicas${when}`,
       );
     } else {
+      total += change.count;
+      checkTotal('--add-pods', String(change.count));
       const taken = new Set(workloads.filter((w) => w.id.namespace === 'default').map((w) => w.id.name));
       let name = WHAT_IF_DEPLOYMENT;
       for (let i = 2; taken.has(name); i += 1) name = `${WHAT_IF_DEPLOYMENT}-${i}`;
@@ -1318,6 +1356,12 @@ export function runWhatIf(
   options: WhatIfOptions = {},
 ): WhatIfResult {
   const cluster = clusterToSimInput(state, catalog, options);
+  const pods = podsAsked(cluster.input);
+  if (changes.length === 0 && pods > MAX_WHAT_IF_PODS) {
+    throw new UsageError(
+      `--export-scenario: expected a cluster of at most ${MAX_WHAT_IF_PODS} pods, a scenario's limit, got ${pods}`,
+    );
+  }
   const applied = applyChanges(cluster.input, changes, options);
   const result = simulate(applied.input, catalog, {
     recordEvents: options.recordEvents ?? false,

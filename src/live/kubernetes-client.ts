@@ -6,28 +6,29 @@
  * dependencies cost start-up time that every other podcap command need not pay.
  */
 
-import { ApiException, AppsV1Api, CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
+import { ApiException, AppsV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 // The generated serializer is not re-exported by the package index; the package has no `exports` map, so
 // this path is the package's own module (the one its API classes use).
 import { ObjectSerializer } from '@kubernetes/client-node/dist/gen/models/ObjectSerializer.js';
-import { UsageError } from '../input/input-error.js';
+import {
+  findKubeConfig,
+  type KubeConfigEnvironment,
+  processKubeConfigEnvironment,
+  selectContext,
+} from './kubeconfig.js';
 import { toKubectlItem, withTypeMeta } from './kubectl-json.js';
 import { KubernetesListError, type KubernetesLister, type ListPage, statusMessageOf } from './kubernetes-lister.js';
 import { apiVersionOf, type LiveResource } from './live-resources.js';
 
-/** The kubeconfig as kubectl finds it ($KUBECONFIG, ~/.kube/config, in-cluster), at `context` if given. */
-export function loadKubeConfig(context: string | undefined): KubeConfig {
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromDefault();
-  if (context !== undefined) {
-    const names = kubeConfig.getContexts().map((c) => c.name);
-    if (!names.includes(context)) {
-      const known = names.length === 0 ? 'the kubeconfig has none' : `the kubeconfig has ${names.join(', ')}`;
-      throw new UsageError(`--context ${JSON.stringify(context)}: no such context; ${known}`);
-    }
-    kubeConfig.setCurrentContext(context);
-  }
-  return kubeConfig;
+/**
+ * The kubeconfig as kubectl finds it ($KUBECONFIG, ~/.kube/config, in-cluster), at `context` if given;
+ * a missing or malformed one is a one-line UsageError (kubeconfig.ts).
+ */
+export function loadKubeConfig(
+  context: string | undefined,
+  environment: KubeConfigEnvironment = processKubeConfigEnvironment(),
+): KubeConfig {
+  return selectContext(findKubeConfig(environment), context);
 }
 
 interface TypedList {

@@ -143,6 +143,14 @@ function parseSettings(
   return { ok: true, value: parsed.data };
 }
 
+/** The query fields of the explorer as the `podcap node` flags they become. */
+const SETTING_FLAGS: readonly (readonly [string, keyof ExplorerSettings])[] = [
+  ['--ami', 'ami'],
+  ['--launched-by', 'launchedBy'],
+  ['--reserved-enis', 'reservedEnis'],
+  ['--karpenter-version', 'karpenterVersion'],
+];
+
 function nodeOptions(settings: ExplorerSettings): NodeCommandOptions {
   return {
     ami: settings.ami,
@@ -199,11 +207,21 @@ function catalogDetail(name: string, query: URLSearchParams, context: ApiContext
     const hint = found.suggestions.length > 0 ? `; did you mean ${found.suggestions.join(', ')}?` : '';
     return fail(404, `instance type ${JSON.stringify(name)}: not in the catalog${hint}`, 'type');
   }
-  const { results, assumed } = computeNodeCapacities(
-    [found.instanceType.name],
-    nodeOptions(settings.value),
-    context.catalog,
-  );
+  let results: NodeCapacity[];
+  let assumed: string[];
+  try {
+    ({ results, assumed } = computeNodeCapacities(
+      [found.instanceType.name],
+      nodeOptions(settings.value),
+      context.catalog,
+    ));
+  } catch (error) {
+    // The CLI's checks of a named type (RESERVED_ENIS that leaves it no ENI…) answer 400 on the query field.
+    if (!(error instanceof UsageError)) throw error;
+    const field = SETTING_FLAGS.find(([flag]) => error.message.startsWith(`${flag} `))?.[1];
+    if (field === undefined) return fail(400, `query: ${error.message}`);
+    return fail(400, `query ${field}: ${error.message.replace(/^--[a-z-]+ ("[^"]*"|\S+): /, '')}`, field);
+  }
   const [result] = results;
   if (result === undefined) return fail(404, `instance type ${JSON.stringify(name)}: not in the catalog`, 'type');
   const json: CatalogDetailResponse = { settings: settings.value, detail: nodeCapacityJson(result, assumed) };
