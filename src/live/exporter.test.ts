@@ -184,7 +184,9 @@ describe('startExporter', () => {
     expect(await exporter.refresh()).toBe(false);
     expect(analyses).toBe(0);
     expect(logged).toHaveLength(2);
-    expect(logged[0]).toMatch(/^podcap exporter: refresh failed: (live: the Kubernetes client|--context |--live: no kubeconfig found)/);
+    expect(logged[0]).toMatch(
+      /^podcap exporter: refresh failed: (live: the Kubernetes client|--context |--live: no kubeconfig found)/,
+    );
     expect((await (await fetch(exporter.url)).text()).split('\n')).toContain('podcap_refresh_errors_total 2');
   });
 });
