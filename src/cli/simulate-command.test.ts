@@ -37,6 +37,7 @@ describe('podcap simulate: flags', () => {
     [['--seed', '4294967296'], '--seed: expected a whole number'],
     [['--duration', 'soon'], '--duration: expected a Go duration such as 90s, 1m30s or 2h, got "soon"'],
     [['--duration', '0s'], '--duration: expected a duration above 0s'],
+    [['--duration', '721h'], '--duration: expected at most 720h (podcap\'s limit), got "721h"'],
   ])('%j: exit 2 with one line', async (flags, message) => {
     expectOneLineUsageError(await podcap('simulate', EXAMPLE, ...flags), message);
   });

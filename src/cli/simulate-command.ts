@@ -1,6 +1,7 @@
 import type { CatalogIndex } from '../core/catalog.js';
-import { parseDuration } from '../core/duration.js';
+import { formatDuration, parseDuration } from '../core/duration.js';
 import { UsageError } from '../input/input-error.js';
+import { MAX_SIMULATED_DURATION_MS } from '../input/scenario/limits.js';
 import { loadSimInput } from '../input/scenario/load.js';
 import { collectInputFiles } from '../input/scenario/read-inputs.js';
 import { buildReportData } from '../report/report-data.js';
@@ -44,6 +45,12 @@ function parseDurationFlag(text: string | undefined): number | null {
   const duration = parseDuration(text);
   if (!duration.ok) throw new UsageError(`--duration: expected ${duration.expected}, got "${text}"`);
   if (duration.value <= 0) throw new UsageError(`--duration: expected a duration above 0s, got "${text}"`);
+  // The same cap as spec.duration: the flag overrides the Scenario after it was checked.
+  if (duration.value > MAX_SIMULATED_DURATION_MS) {
+    throw new UsageError(
+      `--duration: expected at most ${formatDuration(MAX_SIMULATED_DURATION_MS)} (podcap's limit), got "${text}"`,
+    );
+  }
   return duration.value;
 }
 
